@@ -1,0 +1,3 @@
+"""Fabrique: skills programmes of an industrial territory, run together."""
+
+__version__ = "0.1.0"

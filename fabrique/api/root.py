@@ -1,0 +1,83 @@
+"""The REST API under /api/v1/: one NinjaAPI, routers contributed by the apps."""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from fabrique.core import audit
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer fab_...``: a personal token made on the account page."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[override]
+        from fabrique.accounts.models import ApiToken
+
+        api_token = ApiToken.objects.for_key(token)
+        if api_token is None or not api_token.user.is_active:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.user = api_token.user
+        audit.set_actor(api_token.user, source="api")
+        return api_token.user
+
+
+class BrowserSession(SessionAuth):
+    """The logged-in browser session (with CSRF on writes)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None):  # type: ignore[override]
+        user = super().authenticate(request, key)
+        if user:
+            audit.set_actor(user, source="api")
+        return user
+
+
+api = NinjaAPI(
+    title="Fabrique API",
+    version="1",
+    description=(
+        "The Fabrique platform's REST API. Authenticate with a personal token "
+        "(`Authorization: Bearer <token>`, made on your account page) or a browser session. "
+        "What each call returns follows the same permissions as the pages."
+    ),
+    auth=[TokenAuth(), BrowserSession()],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("Authentication required: send a valid API token.")}, status=401
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("The request is not valid."), "errors": exc.errors},
+        status=422,
+    )
+
+
+def _register_routers() -> None:
+    from fabrique.accounts.api import router as accounts_router
+    from fabrique.jobs.api import router as jobs_router
+    from fabrique.territories.api import router as territories_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/territories", territories_router)
+    api.add_router("/jobs", jobs_router)
+
+
+_register_routers()

@@ -1,0 +1,7 @@
+"""Settings for the test suite: the usual settings in ``test`` mode."""
+
+import os
+
+os.environ.setdefault("FABRIQUE_MODE", "test")
+
+from fabrique.settings import *  # noqa: E402, F403

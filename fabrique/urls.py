@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from fabrique.api.root import api
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", include("fabrique.core.urls")),
+    path("comptes/", include("fabrique.accounts.urls")),
+    path("territoires/", include("fabrique.territories.urls")),
+    path("taches/", include("fabrique.jobs.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", healthz, name="healthz"),
+]
+
+admin.site.site_header = settings.FABRIQUE_BRAND["name"]
+admin.site.site_title = settings.FABRIQUE_BRAND["name"]
+
+handler403 = "fabrique.core.views.forbidden"
+handler404 = "fabrique.core.views.not_found"
+handler500 = "fabrique.core.views.server_error"
