@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("fabrique.core.urls")),
     path("comptes/", include("fabrique.accounts.urls")),
     path("territoires/", include("fabrique.territories.urls")),
+    path("personnes/", include("fabrique.people.urls")),
     path("taches/", include("fabrique.jobs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

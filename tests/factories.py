@@ -63,6 +63,7 @@ class CommuneFactory(DjangoModelFactory):
 class IndustrialTerritoryFactory(DjangoModelFactory):
     class Meta:
         model = IndustrialTerritory
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"territoire-{n}")
     name = factory.Sequence(lambda n: f"Territoire {n}")

@@ -1,0 +1,48 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fabrique.accounts import rules
+from fabrique.core.errors import NotFound
+from fabrique.people import queries
+from fabrique.people.enums import PersonStatus
+from fabrique.people.models import Person
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All statuses")), *PersonStatus.choices],
+    )
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PeopleFilterForm(request.GET or None)
+    query = status = ""
+    if form.is_valid():
+        query, status = form.cleaned_data["q"], form.cleaned_data["status"]
+    people = queries.search_people(request.user, query=query, status=status)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    template = "people/list.html#results" if request.htmx else "people/list.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = (
+        Person.objects.select_related("commune", "organisation", "current_occupation")
+        .filter(pk=pk)
+        .first()
+    )
+    # Someone the reader may not see is answered like someone who does not exist.
+    if person is None or not rules.can_view_person(request.user, person):
+        raise NotFound(_("No person with this number is visible to you."))
+    skills = person.skills.select_related("skill").order_by("skill__label")
+    return render(request, "people/detail.html", {"person": person, "skills": skills})
