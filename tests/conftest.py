@@ -34,3 +34,13 @@ def make_member(db):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (login throttling counts live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -212,5 +212,8 @@ def erase_user(*, user: User, by: User) -> None:
             Q(after__user_id=user.pk) | Q(before__user_id=user.pk)
         ).update(object_label="(erased)")
         audit.record_event(
-            action=AuditAction.ERASE, model="accounts.user", object_id=str(user.pk), label="(erased)"
+            action=AuditAction.ERASE,
+            model="accounts.user",
+            object_id=str(user.pk),
+            label="(erased)",
         )

@@ -79,5 +79,3 @@ class MembershipForm(forms.Form):
         if not User.objects.filter(email__iexact=email, is_active=True).exists():
             raise forms.ValidationError(_("No active account has this e-mail address."))
         return email
-
-

@@ -83,9 +83,7 @@ def coordinated_organisation_ids(user: User) -> set[int]:
     if not own:
         return set()
     ids = set(own)
-    ids |= set(
-        Organisation.objects.filter(partner_of__in=own).values_list("id", flat=True)
-    )
+    ids |= set(Organisation.objects.filter(partner_of__in=own).values_list("id", flat=True))
     ids |= set(
         Organisation.objects.filter(
             commune__epci__industrial_territories__coordinating_organisations__in=own

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fabrique.accounts import actions, queries, rules
+from fabrique.accounts import actions, queries, rules, throttle
 from fabrique.accounts.forms import (
     ApiTokenForm,
     DirectoryFilterForm,
@@ -30,8 +30,24 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if throttle.is_blocked(request, request.POST.get("username", "")):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None,
+                _("Too many failed attempts. Wait a few minutes before trying again."),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
+        throttle.reset(self.request, form.cleaned_data.get("username", ""))
+        return super().form_valid(form)
+
     def form_invalid(self, form: EmailAuthenticationForm) -> HttpResponse:
         # Wrong credentials are an authentication failure, not a successful page.
+        throttle.record_failure(self.request, self.request.POST.get("username", ""))
         response = super().form_invalid(form)
         response.status_code = 401
         return response

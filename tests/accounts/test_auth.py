@@ -119,3 +119,22 @@ def test_profile_language_is_saved_and_used(client, make_member):
     user.refresh_from_db()
     assert user.language == "de"
     assert 'lang="de"' in response.content.decode()
+
+
+def test_login_is_throttled_after_repeated_failures(client, make_member, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LOGIN_THROTTLE_ATTEMPTS = 3
+    make_member(Role.TRAINER, email="marie.klein@example.org")
+    url = reverse("accounts:login")
+    for _ in range(3):
+        client.post(url, {"username": "marie.klein@example.org", "password": "wrong"})
+
+    response = client.post(
+        url, {"username": "marie.klein@example.org", "password": "correct horse battery"}
+    )
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    cache.clear()
