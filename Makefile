@@ -68,8 +68,8 @@ bench: install-dev
 
 .PHONY: messages
 messages: install-dev
-	cd fabrique && ../$(BIN)/fabrique makemessages -l fr -l de --no-obsolete --no-location
-	cd fabrique && ../$(BIN)/fabrique compilemessages
+	$(BIN)/fabrique makemessages -l fr -l de --no-obsolete --add-location file --ignore "tests/*" --ignore "benchmarks/*" --ignore "var/*" --ignore "scripts/*"
+	$(BIN)/fabrique compilemessages --ignore ".venv"
 
 .PHONY: clean
 clean:

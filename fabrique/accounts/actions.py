@@ -201,7 +201,6 @@ def erase_user(*, user: User, by: User) -> None:
         user.erased_at = now
         user.save()
         # The log keeps that writes happened, not who the person was.
-        AuditEvent.objects.filter(actor=user).update(actor_label="(erased)")
         AuditEvent.objects.filter(model="accounts.user", object_id=str(user.pk)).update(
             before=None, after=None, object_label="(erased)"
         )
@@ -217,3 +216,4 @@ def erase_user(*, user: User, by: User) -> None:
             object_id=str(user.pk),
             label="(erased)",
         )
+        AuditEvent.objects.filter(actor=user).update(actor_label="(erased)")
