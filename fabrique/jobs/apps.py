@@ -6,3 +6,8 @@ class JobsConfig(AppConfig):
     name = "fabrique.jobs"
     label = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self) -> None:
+        from fabrique.jobs import lifecycle
+
+        lifecycle.connect()

@@ -3,4 +3,7 @@ from django.urls import path
 from fabrique.jobs import views
 
 app_name = "jobs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("<str:job_id>/", views.job_detail, name="detail"),
+]

@@ -138,3 +138,10 @@ def test_openapi_document_lists_the_endpoints(client, db):
     paths = response.json()["paths"]
     assert "/api/v1/me" in paths
     assert "/api/v1/organisations" in paths
+
+
+@pytest.mark.parametrize("params", [{"offset": 10**30}, {"limit": 10**30}, {"limit": 0}])
+def test_out_of_range_pagination_is_422(client, db, params):
+    response = client.get("/api/v1/organisations", params)
+
+    assert response.status_code == 422
