@@ -7,9 +7,10 @@
 """
 
 import os
+from collections.abc import Iterator
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -44,3 +45,17 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """An open transaction for the whole module, rolled back at its end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
