@@ -9,10 +9,12 @@ from fabrique.people.enums import PersonStatus
 from fabrique.people.models import Person
 from fabrique.territories.models import (
     EPCI,
+    BassinEmploi,
     Commune,
     Departement,
     IndustrialTerritory,
     Region,
+    ZoneEmploi,
 )
 
 
@@ -135,3 +137,25 @@ class PersonFactory(DjangoModelFactory):
     status = PersonStatus.JOB_SEEKER
     commune = factory.SubFactory(CommuneFactory)
     organisation = factory.SubFactory(OrganisationFactory, employment_service=True)
+
+
+# --- territories (appended) ---------------------------------------------------------------------
+
+
+class ZoneEmploiFactory(DjangoModelFactory):
+    class Meta:
+        model = ZoneEmploi
+        django_get_or_create = ("code",)
+
+    code = "4408"
+    name = "Forbach"
+
+
+class BassinEmploiFactory(DjangoModelFactory):
+    class Meta:
+        model = BassinEmploi
+        django_get_or_create = ("code",)
+
+    code = "4432"
+    name = "BASSIN HOUILLER"
+    region = factory.SubFactory(RegionFactory)

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from fabrique.accounts import actions, queries, rules
 from fabrique.accounts.enums import OrganisationKind, Role
 from fabrique.accounts.models import Membership, Organisation, User
+from fabrique.api.types import Text
 from fabrique.territories.models import Commune
 
 router = Router(tags=["accounts"])
@@ -45,14 +46,14 @@ class OrganisationOut(Schema):
 
 
 class OrganisationIn(Schema):
-    name: str = Field(..., min_length=1, max_length=200)
+    name: Text = Field(..., min_length=1, max_length=200)
     slug: str = Field(..., min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")
     kind: OrganisationKind
     commune: str | None = Field(None, description="INSEE code of the commune", max_length=5)
     siret: str = Field("", pattern=r"^([0-9]{14})?$")
-    description: str = ""
-    website: str = ""
-    email: str = ""
+    description: Text = Field("", max_length=5000)
+    website: Text = Field("", max_length=200)
+    email: Text = Field("", max_length=254)
 
 
 class MemberOut(Schema):
@@ -62,7 +63,7 @@ class MemberOut(Schema):
 
 
 class MemberIn(Schema):
-    email: str = Field(..., max_length=254)
+    email: Text = Field(..., max_length=254)
     role: Role
 
 
@@ -85,7 +86,7 @@ def my_data(request: HttpRequest) -> Any:
 
 @router.get("/organisations", response=list[OrganisationOut], auth=None)
 @paginate
-def list_organisations(request: HttpRequest, q: str = "", kind: OrganisationKind | None = None):
+def list_organisations(request: HttpRequest, q: Text = "", kind: OrganisationKind | None = None):
     return queries.organisation_directory(query=q, kind=kind or "")
 
 

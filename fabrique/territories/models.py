@@ -1,14 +1,45 @@
 """Official geography (COG, zones d'emploi, BMO bassins) and industrial territories."""
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from fabrique.territories.querysets import (
+    CommuneQuerySet,
+    EPCIQuerySet,
+    IndustrialTerritoryQuerySet,
+    search_key,
+)
+
+# Words used by the territory pages' own URLs, so never a territory code.
+RESERVED_TERRITORY_CODES = frozenset({"nouveau", "communes", "epci"})
+
+
+def obsolete_field() -> models.BooleanField:
+    return models.BooleanField(
+        _("obsolete"),
+        default=False,
+        help_text=_("No longer in the latest imported source; kept for the records that use it."),
+    )
+
+
+def validate_territory_code(value: str) -> None:
+    if value in RESERVED_TERRITORY_CODES:
+        raise ValidationError(
+            _("“%(code)s” is reserved; choose another code."),
+            code="reserved",
+            params={"code": value},
+        )
 
 
 class Region(models.Model):
     code = models.CharField(_("code"), max_length=3, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    obsolete = obsolete_field()
 
     class Meta:
         ordering = ["code"]
@@ -25,6 +56,7 @@ class Departement(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="departements", verbose_name=_("region")
     )
+    obsolete = obsolete_field()
 
     class Meta:
         ordering = ["code"]
@@ -46,7 +78,15 @@ class EPCI(models.Model):
     siren = models.CharField(_("SIREN"), max_length=9, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population = models.PositiveIntegerField(
+        _("population"), null=True, blank=True, help_text=_("Municipal population (INSEE).")
+    )
+    search_name = models.CharField(
+        _("name for searching"), max_length=200, blank=True, editable=False
+    )
+    obsolete = obsolete_field()
+
+    objects = EPCIQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -56,10 +96,15 @@ class EPCI(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = search_key(self.name)[:200]
+        super().save(*args, **kwargs)
+
 
 class ZoneEmploi(models.Model):
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    obsolete = obsolete_field()
 
     class Meta:
         ordering = ["code"]
@@ -76,8 +121,14 @@ class BassinEmploi(models.Model):
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="bassins"
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bassins",
+        verbose_name=_("region"),
     )
+    obsolete = obsolete_field()
 
     class Meta:
         ordering = ["code"]
@@ -92,7 +143,10 @@ class Commune(models.Model):
     insee_code = models.CharField(_("INSEE code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=100)
     departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, related_name="communes", verbose_name=_("département")
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        verbose_name=_("département"),
     )
     epci = models.ForeignKey(
         EPCI,
@@ -118,10 +172,20 @@ class Commune(models.Model):
         related_name="communes",
         verbose_name=_("BMO bassin"),
     )
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    postal_codes = models.CharField(_("postal codes"), max_length=200, blank=True)
+    population = models.PositiveIntegerField(
+        _("population"), null=True, blank=True, help_text=_("Municipal population (INSEE).")
+    )
+    postal_codes = models.CharField(
+        _("postal codes"), max_length=200, blank=True, help_text=_("Separated by spaces.")
+    )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    search_name = models.CharField(
+        _("name for searching"), max_length=100, blank=True, editable=False
+    )
+    obsolete = obsolete_field()
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "insee_code"]
@@ -144,11 +208,24 @@ class Commune(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.insee_code})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = search_key(self.name)[:100]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("territories:commune", kwargs={"insee_code": self.insee_code})
+
 
 class IndustrialTerritory(models.Model):
     """A territory defined by coordinators as a set of EPCI."""
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
+    code = models.SlugField(
+        _("code"),
+        max_length=60,
+        unique=True,
+        validators=[validate_territory_code],
+        help_text=_("Short name used in addresses, e.g. “nord-lorraine”. Cannot be changed."),
+    )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     epcis = models.ManyToManyField(
@@ -161,10 +238,17 @@ class IndustrialTerritory(models.Model):
         verbose_name=_("coordinating organisations"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = IndustrialTerritoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -145,3 +145,9 @@ def test_out_of_range_pagination_is_422(client, db, params):
     response = client.get("/api/v1/organisations", params)
 
     assert response.status_code == 422
+
+
+def test_nul_character_in_search_is_422_not_a_crash(client, db):
+    response = client.get("/api/v1/organisations", {"q": "a\x00b"})
+
+    assert response.status_code == 422
