@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import JavaScriptCatalog
 
 from fabrique.api.root import api
+from fabrique.core import views as core_views
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -19,7 +20,7 @@ urlpatterns = [
     path("taches/", include("fabrique.jobs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -140,7 +140,9 @@ def _post_save(
     if raw or not is_audited(sender):
         return
     before = getattr(instance, "_audit_before", None)
-    _record(instance, "create" if created else "update", None if created else before, snapshot(instance))
+    _record(
+        instance, "create" if created else "update", None if created else before, snapshot(instance)
+    )
 
 
 def _post_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

@@ -119,9 +119,7 @@ def _panel_reviewer(user: User) -> dict[str, Any]:
 
 
 def _panel_learner(user: User) -> dict[str, Any]:
-    person = (
-        Person.objects.filter(user=user).select_related("commune", "organisation").first()
-    )
+    person = Person.objects.filter(user=user).select_related("commune", "organisation").first()
     skills = list(person.skills.select_related("skill").order_by("skill__label")) if person else []
     return {"person": person, "skills": skills}
 

@@ -75,8 +75,12 @@ def test_create_organisation_as_coordinator(client, make_member):
 
     response = client.post(
         "/api/v1/organisations",
-        {"name": "Fab Lab du Warndt", "slug": "fablab-warndt", "kind": "association",
-         "commune": "57227"},
+        {
+            "name": "Fab Lab du Warndt",
+            "slug": "fablab-warndt",
+            "kind": "association",
+            "commune": "57227",
+        },
         content_type="application/json",
         **bearer(coordinator),
     )
@@ -111,7 +115,9 @@ def test_create_organisation_forbidden_to_trainer(client, make_member):
 )
 def test_create_organisation_malformed_body_is_422(client, make_member, body):
     response = client.post(
-        "/api/v1/organisations", body, content_type="application/json",
+        "/api/v1/organisations",
+        body,
+        content_type="application/json",
         **bearer(make_member(Role.COORDINATOR)),
     )
 

@@ -25,7 +25,10 @@ def test_create_update_delete_are_recorded_with_before_and_after(make_member):
 
     assert [e.action for e in events] == ["create", "update", "delete"]
     assert all(e.actor == admin and e.source == "command" for e in events)
-    assert events[1].before == {"name": "Lycée Jean Moulin", "updated_at": events[1].before["updated_at"]}
+    assert events[1].before == {
+        "name": "Lycée Jean Moulin",
+        "updated_at": events[1].before["updated_at"],
+    }
     assert events[1].after["name"] == "Lycée Jean-Moulin"
     assert events[2].before["slug"] == "lycee-jean-moulin"
     assert events[2].after is None

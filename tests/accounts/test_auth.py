@@ -75,9 +75,7 @@ def test_password_reset_unknown_email_sends_nothing_and_says_the_same(client, db
     assert mail.outbox == []
 
 
-def test_password_reset_invalid_link_is_404_with_message_and_changes_nothing(
-    client, make_member
-):
+def test_password_reset_invalid_link_is_404_with_message_and_changes_nothing(client, make_member):
     user = make_member(Role.LEARNER, email="lea@example.org")
     url = reverse("accounts:password_reset_confirm", args=["MQ", "expired-token"])
 

@@ -80,7 +80,9 @@ def test_anonymous_sees_directory_but_not_members(db):
 def test_only_organisation_admin_manages_members(make_member):
     org = OrganisationFactory()
 
-    assert rules.can_manage_organisation(make_member(Role.ORGANISATION_ADMIN, organisation=org), org)
+    assert rules.can_manage_organisation(
+        make_member(Role.ORGANISATION_ADMIN, organisation=org), org
+    )
     assert not rules.can_manage_organisation(make_member(Role.TRAINER, organisation=org), org)
     assert not rules.can_manage_organisation(make_member(Role.ORGANISATION_ADMIN), org)
 
@@ -89,9 +91,13 @@ def test_territory_editing_limited_to_its_coordinators(make_member):
     consortium = OrganisationFactory(consortium=True)
     territory = IndustrialTerritoryFactory(coordinators=[consortium])
 
-    assert rules.can_edit_territory(make_member(Role.COORDINATOR, organisation=consortium), territory)
+    assert rules.can_edit_territory(
+        make_member(Role.COORDINATOR, organisation=consortium), territory
+    )
     assert not rules.can_edit_territory(make_member(Role.COORDINATOR), territory)
-    assert not rules.can_edit_territory(make_member(Role.TRAINER, organisation=consortium), territory)
+    assert not rules.can_edit_territory(
+        make_member(Role.TRAINER, organisation=consortium), territory
+    )
 
 
 def test_inactive_user_has_no_rights(make_member):

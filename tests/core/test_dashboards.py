@@ -62,8 +62,9 @@ def test_trainer_dashboard_counts_only_own_learners(client, make_member):
 def test_coordinator_dashboard_shows_own_territory_figures(client, make_member):
     epci = EPCIFactory()
     consortium = OrganisationFactory(consortium=True, commune=CommuneFactory(epci=epci))
-    IndustrialTerritoryFactory(name="Agglomération de Forbach", epcis=[epci],
-                               coordinators=[consortium])
+    IndustrialTerritoryFactory(
+        name="Agglomération de Forbach", epcis=[epci], coordinators=[consortium]
+    )
     IndustrialTerritoryFactory(name="Campus de Besançon")
     PersonFactory.create_batch(4, commune=CommuneFactory(epci=epci))
     client.force_login(make_member(Role.COORDINATOR, organisation=consortium))
