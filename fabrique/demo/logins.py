@@ -62,7 +62,7 @@ LOGINS: tuple[LoginSpec, ...] = (
         "Julie",
         "Keller",
         "moselle-est-rosselplast",
-        "a plastics company: its profile, staff and apprentices",
+        "a plastics company: the workforce around its site",
     ),
     LoginSpec(
         Role.REVIEWER,
@@ -70,7 +70,7 @@ LOGINS: tuple[LoginSpec, ...] = (
         "Philippe",
         "Vernier",
         FUNDER.slug,
-        "the national funder's calls and applications to review",
+        "the national funder's expert: their organisation and review queue",
     ),
     LoginSpec(
         Role.LEARNER,
