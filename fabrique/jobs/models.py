@@ -17,11 +17,22 @@ from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from fabrique.accounts.models import User
 
 FINISHED = (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
+
+
+# The same labels as Django's, named here so that Fabrique's catalogues carry them: Django's
+# own catalogues do not translate them into every language the platform speaks.
+STATUS_LABELS = {
+    TaskResultStatus.READY: pgettext_lazy("Task", "Ready"),
+    TaskResultStatus.RUNNING: pgettext_lazy("Task", "Running"),
+    TaskResultStatus.FAILED: pgettext_lazy("Task", "Failed"),
+    TaskResultStatus.SUCCESSFUL: pgettext_lazy("Task", "Successful"),
+}
 
 
 class JobProgressQuerySet(models.QuerySet["JobProgress"]):
@@ -62,7 +73,7 @@ class JobProgress(models.Model):
     status = models.CharField(
         _("status"),
         max_length=16,
-        choices=TaskResultStatus.choices,
+        choices=[(status.value, STATUS_LABELS[status]) for status in TaskResultStatus],
         default=TaskResultStatus.READY,
     )
     done = models.PositiveBigIntegerField(_("done"), default=0)
