@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("FABRIQUE_MODE", "test")
 
-from fabrique.settings import *  # noqa: E402, F403
+from fabrique.settings import *  # noqa: F403

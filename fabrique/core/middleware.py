@@ -26,20 +26,18 @@ class CurrentUserMiddleware:
 class LanguageMiddleware(LocaleMiddleware):
     """French unless the person chose otherwise.
 
-    The language is the one saved in the logged-in user's profile, else the one chosen with
-    the language switcher (cookie), else French. The browser's Accept-Language is not
-    followed: the platform speaks French first, and a choice is always one click away.
+    The language is the one chosen with the language switcher on this browser (cookie), else
+    the one saved in the logged-in user's profile, else French. The browser's Accept-Language
+    is not followed: the platform speaks French first, and a choice is always one click away.
     """
 
     def process_request(self, request: HttpRequest) -> None:
         supported = {code for code, _name in settings.LANGUAGES}
-        language = None
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language in supported:
-            language = user.language
-        if language is None:
-            cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-            if cookie in supported:
-                language = cookie
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in supported:
+            language = None
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and user.language in supported:
+                language = user.language
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()

@@ -82,7 +82,9 @@ class PersonSkill(models.Model):
     class Meta:
         verbose_name = _("person's skill")
         verbose_name_plural = _("people's skills")
-        constraints = [models.UniqueConstraint(fields=["person", "skill"], name="person_skill_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "skill"], name="person_skill_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.skill}"

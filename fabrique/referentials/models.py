@@ -34,9 +34,7 @@ class Occupation(models.Model):
 
 class Skill(models.Model):
     scheme = models.CharField(_("scheme"), max_length=8, choices=Scheme.choices)
-    code = models.CharField(
-        _("code"), max_length=200, help_text=_("ROME code_ogr or ESCO URI.")
-    )
+    code = models.CharField(_("code"), max_length=200, help_text=_("ROME code_ogr or ESCO URI."))
     label = models.CharField(_("label"), max_length=400)
     label_en = models.CharField(_("English label"), max_length=400, blank=True)
     kind = models.CharField(

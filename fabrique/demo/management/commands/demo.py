@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import translation
 
 from fabrique.accounts.enums import Role
 from fabrique.accounts.models import Organisation
@@ -248,10 +249,11 @@ class Command(BaseCommand):
 
     def _print_logins(self, host: str, port: int, serving: bool) -> None:
         rows = [("Role", "E-mail", "Password", "What to look at")]
-        rows += [
-            (str(Role(login.role).label), login.email, DEMO_PASSWORD, login.look_at)
-            for login in LOGINS
-        ]
+        with translation.override("en"):  # the command speaks English, like every command
+            rows += [
+                (str(Role(login.role).label), login.email, DEMO_PASSWORD, login.look_at)
+                for login in LOGINS
+            ]
         widths = [max(len(row[column]) for row in rows) for column in range(3)]
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo logins, one per role"))
