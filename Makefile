@@ -29,6 +29,8 @@ python:
 	  echo "Fabrique needs Python 3.12 or newer, and none was found on PATH."; \
 	  echo "Install one (Debian/Ubuntu: apt install python3 python3-venv) or run: make demo PYTHON=/path/to/python3.12"; \
 	  exit 1; fi
+	@command -v "$(PYTHON)" >/dev/null 2>&1 || { \
+	  echo "$(PYTHON) was not found. Fabrique needs Python 3.12 or newer: give its path with PYTHON=..."; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
 	  echo "$(PYTHON) is $$($(PYTHON) -V 2>&1); Fabrique needs Python 3.12 or newer."; exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
