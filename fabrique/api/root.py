@@ -1,7 +1,8 @@
 """The REST API under /api/v1/: one NinjaAPI, routers contributed by the apps."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -26,6 +27,10 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
         audit.set_actor(api_token.user, source="api")
+        # Messages in the token owner's language (the middleware ran before we knew them).
+        if api_token.user.language in {code for code, _name in settings.LANGUAGES}:
+            translation.activate(api_token.user.language)
+            request.LANGUAGE_CODE = api_token.user.language
         return api_token.user
 
 

@@ -157,3 +157,12 @@ def test_nul_character_in_search_is_422_not_a_crash(client, db):
     response = client.get("/api/v1/organisations", {"q": "a\x00b"})
 
     assert response.status_code == 422
+
+
+def test_api_messages_follow_the_token_owner_language(client, make_member):
+    user = make_member(Role.TRAINER, language="de")
+
+    response = client.get("/api/v1/organisations/nope/members", **bearer(user))
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Keine Organisation hat den Kurznamen „nope“."
