@@ -100,6 +100,7 @@ def _source() -> str:
 
 def export_personal_data(*, user: User) -> dict[str, Any]:
     """Everything the platform holds about a user, as plain JSON-ready data."""
+    from fabrique.people.actions import person_record
     from fabrique.people.models import Person
 
     data: dict[str, Any] = {
@@ -140,20 +141,7 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
     data["account"].pop("password", None)
     person = Person.objects.filter(user=user).select_related("commune", "organisation").first()
     if person is not None:
-        record = audit.snapshot(person)
-        record["commune_name"] = person.commune.name if person.commune else None
-        record["organisation_name"] = person.organisation.name
-        record["skills"] = [
-            {
-                "scheme": ps.skill.scheme,
-                "code": ps.skill.code,
-                "label": ps.skill.label,
-                "source": ps.source,
-                "acquired_on": ps.acquired_on.isoformat() if ps.acquired_on else None,
-            }
-            for ps in person.skills.select_related("skill")
-        ]
-        data["person"] = record
+        data["person"] = person_record(person)
     with audit.acting_as(user, source=_source()):
         audit.record_event(
             action=AuditAction.EXPORT, model="accounts.user", object_id=str(user.pk), label="GDPR"
@@ -170,6 +158,7 @@ def erase_user(*, user: User, by: User) -> None:
     but loses name, e-mail and phone. Audit events keep their content but no longer name the
     person. Nothing can be recovered afterwards.
     """
+    from fabrique.people.actions import anonymise
     from fabrique.people.models import Person
 
     if by.pk != user.pk and not rules.is_platform_admin(by):
@@ -177,18 +166,8 @@ def erase_user(*, user: User, by: User) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     now = timezone.now()
     with audit.acting_as(by, source=_source()):
-        person_ids = []
         for person in Person.objects.select_for_update().filter(user=user):
-            person.first_name = "—"
-            person.last_name = f"anonyme-{person.pk}"
-            person.email = ""
-            person.phone = ""
-            person.user = None
-            person.consent_to_contact = False
-            person.consent_to_employers = False
-            person.anonymised_at = now
-            person.save()
-            person_ids.append(str(person.pk))
+            anonymise(person, now=now)
         user.api_tokens.all().delete()
         user.memberships.all().delete()
         user.email = f"erased-{user.pk}@erased.invalid"
@@ -202,9 +181,6 @@ def erase_user(*, user: User, by: User) -> None:
         user.save()
         # The log keeps that writes happened, not who the person was.
         AuditEvent.objects.filter(model="accounts.user", object_id=str(user.pk)).update(
-            before=None, after=None, object_label="(erased)"
-        )
-        AuditEvent.objects.filter(model="people.person", object_id__in=person_ids).update(
             before=None, after=None, object_label="(erased)"
         )
         AuditEvent.objects.filter(model__in=["accounts.membership", "accounts.apitoken"]).filter(

@@ -6,4 +6,6 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/donnees.json", views.person_data, name="data"),
+    path("<int:pk>/effacement/", views.person_erase, name="erase"),
 ]
