@@ -27,8 +27,13 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
         audit.set_actor(api_token.user, source="api")
-        # Messages in the token owner's language (the middleware ran before we knew them).
-        if api_token.user.language in {code for code, _name in settings.LANGUAGES}:
+        # Messages in the token owner's language (the middleware ran before we knew them),
+        # unless the client chose one with the language cookie.
+        supported = {code for code, _name in settings.LANGUAGES}
+        if (
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) not in supported
+            and api_token.user.language in supported
+        ):
             translation.activate(api_token.user.language)
             request.LANGUAGE_CODE = api_token.user.language
         return api_token.user
