@@ -5,4 +5,5 @@ from fabrique.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("donnees-de-reference/", views.reference_data, name="reference_data"),
 ]

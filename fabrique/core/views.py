@@ -1,11 +1,18 @@
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
-from fabrique.core import dashboards
+from fabrique.accounts import rules
+from fabrique.core import dashboards, importing
 from fabrique.core.errors import NotFound
+from fabrique.core.models import DataSource
+from fabrique.jobs.actions import enqueue_job
+from fabrique.jobs.tasks import import_reference_data
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,6 +34,38 @@ def set_language(request: HttpRequest) -> HttpResponse:
         user.language = language
         user.save(update_fields=["language"])
     return response
+
+
+def reference_data(request: HttpRequest) -> HttpResponse:
+    """The reference data the platform holds, and, for platform admins, its import as a job."""
+    if not rules.is_platform_admin(request.user):
+        raise PermissionDenied
+    available = importing.importers()
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        wet_run = request.POST.get("mode") == "wet"
+        if name not in available:
+            messages.error(request, _("Unknown importer."))
+            return redirect("core:reference_data")
+        label = (
+            _("Import of the reference data “%(name)s”")
+            if wet_run
+            else _("Dry run of the import of “%(name)s”")
+        ) % {"name": name}
+        job = enqueue_job(
+            task=import_reference_data,
+            label=label,
+            by=request.user,
+            kwargs={"name": name, "wet_run": wet_run},
+        )
+        return redirect("jobs:detail", job_id=job.pk)
+    sources = {source.name: source for source in DataSource.objects.all()}
+    rows = [
+        {"name": name, "help": importer.help, "source": sources.get(name)}
+        for name, importer in available.items()
+    ]
+    others = [source for name, source in sorted(sources.items()) if name not in available]
+    return render(request, "core/reference_data.html", {"rows": rows, "others": others})
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
