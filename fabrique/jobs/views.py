@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.tasks import TaskResultStatus
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
+from django_tasks_db.models import DBTaskResult
 
 from fabrique.accounts.rules import is_platform_admin
 from fabrique.jobs import rules
@@ -35,4 +37,14 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     if job is None or not rules.can_view_job(request.user, job):
         raise Http404  # someone else's job does not exist, as far as ids go
     template = "jobs/detail.html#progress" if request.htmx else "jobs/detail.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "report": _import_report(job)})
+
+
+def _import_report(job: JobProgress) -> dict | None:
+    """The report a finished import job returned (counts per record type), if it is one."""
+    if job.status != TaskResultStatus.SUCCESSFUL:
+        return None
+    value = DBTaskResult.objects.filter(pk=job.pk).values_list("return_value", flat=True).first()
+    if isinstance(value, dict) and isinstance(value.get("counts"), dict):
+        return value
+    return None

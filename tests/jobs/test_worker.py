@@ -106,13 +106,14 @@ def test_worker_marks_failed_a_job_whose_task_cannot_be_loaded(workers):
     assert "no_such_task" in job.error
 
 
-def test_worker_runs_registered_importer_through_import_reference_data(workers, tmp_path):
+def test_worker_runs_registered_importer_through_import_reference_data(workers, tmp_path, client):
     source = tmp_path / "lines.txt"
     source.write_text("one\ntwo\nthree\n")
+    owner = UserFactory()
     job = enqueue_job(
         task=import_reference_data,
         label="Import lines",
-        by=UserFactory(),
+        by=owner,
         kwargs={"name": TEST_IMPORTER, "wet_run": True, "paths": [str(source)]},
     )
     unknown = enqueue_job(
@@ -139,6 +140,12 @@ def test_worker_runs_registered_importer_through_import_reference_data(workers, 
     unknown.refresh_from_db()
     assert unknown.status == TaskResultStatus.FAILED
     assert unknown.error.startswith("LookupError: Unknown importer 'no-such-importer'.")
+    # The job's page shows the report the import returned.
+    client.force_login(owner)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Rapport d’import" in page
+    assert "<td>line</td>" in page
+    assert client.get(unknown.get_absolute_url()).status_code == 404  # not the owner's
 
 
 def test_worker_finishes_its_job_then_stops_on_sigterm(workers):
