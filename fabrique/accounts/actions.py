@@ -43,7 +43,7 @@ def create_organisation(
         email=email,
     )
     organisation.full_clean()
-    with audit.acting_as(by, source=_source()):
+    with audit.acting_as(by):
         organisation.save()
     return organisation
 
@@ -54,7 +54,7 @@ def add_membership(*, organisation: Organisation, user: User, role: str, by: Use
         raise PermissionDenied("You may not manage this organisation's members.")
     membership = Membership(organisation=organisation, user=user, role=role)
     membership.full_clean()
-    with audit.acting_as(by, source=_source()):
+    with audit.acting_as(by):
         membership.save()
     return membership
 
@@ -63,7 +63,7 @@ def add_membership(*, organisation: Organisation, user: User, role: str, by: Use
 def remove_membership(*, membership: Membership, by: User) -> None:
     if not rules.can_manage_organisation(by, membership.organisation):
         raise PermissionDenied("You may not manage this organisation's members.")
-    with audit.acting_as(by, source=_source()):
+    with audit.acting_as(by):
         membership.delete()
 
 
@@ -76,7 +76,7 @@ def create_api_token(
     token = ApiToken(user=user, name=name, expires_at=expires_at)
     token.set_key(key)
     token.full_clean()
-    with audit.acting_as(user, source=_source()):
+    with audit.acting_as(user):
         token.save()
     return token, key
 
@@ -86,13 +86,8 @@ def revoke_api_token(*, token: ApiToken, by: User) -> None:
     if token.user_id != by.pk and not rules.is_platform_admin(by):
         raise PermissionDenied("You may not revoke this token.")
     token.revoked_at = timezone.now()
-    with audit.acting_as(by, source=_source()):
+    with audit.acting_as(by):
         token.save(update_fields=["revoked_at"])
-
-
-def _source() -> str:
-    actor = audit.current_actor()
-    return actor.source if actor else "command"
 
 
 # --- personal data (GDPR) ------------------------------------------------------------------
@@ -142,7 +137,7 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
     person = Person.objects.filter(user=user).select_related("commune", "organisation").first()
     if person is not None:
         data["person"] = person_record(person)
-    with audit.acting_as(user, source=_source()):
+    with audit.acting_as(user):
         audit.record_event(
             action=AuditAction.EXPORT, model="accounts.user", object_id=str(user.pk), label="GDPR"
         )
@@ -165,7 +160,7 @@ def erase_user(*, user: User, by: User) -> None:
         raise PermissionDenied("You may not erase this account.")
     user = User.objects.select_for_update().get(pk=user.pk)
     now = timezone.now()
-    with audit.acting_as(by, source=_source()):
+    with audit.acting_as(by):
         for person in Person.objects.select_for_update().filter(user=user):
             anonymise(person, now=now)
         user.api_tokens.all().delete()

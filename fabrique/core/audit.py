@@ -48,8 +48,12 @@ _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_act
 
 
 @contextlib.contextmanager
-def acting_as(user: Any | None, *, source: str) -> Iterator[None]:
-    """Attribute the writes inside the block to ``user`` (None: the system) from ``source``."""
+def acting_as(user: Any | None, *, source: str | None = None) -> Iterator[None]:
+    """Attribute the writes inside the block to ``user`` (None: the system) from ``source``;
+    without a source, the one already in force (web, api, worker), else ``command``."""
+    if source is None:
+        current = _actor.get()
+        source = current.source if current else "command"
     token = _actor.set(Actor(user=user, source=source))
     try:
         yield

@@ -44,7 +44,7 @@ def export_person_data(*, person: Person, by: User) -> dict[str, Any]:
         "exported_at": timezone.now().isoformat(),
         "person": person_record(person),
     }
-    with audit.acting_as(by, source=_source()):
+    with audit.acting_as(by):
         audit.record_event(
             action=AuditAction.EXPORT, model="people.person", object_id=str(person.pk), label="GDPR"
         )
@@ -76,7 +76,7 @@ def erase_person(*, person: Person, by: User) -> None:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at is not None:
         return
-    with audit.acting_as(by, source=_source()):
+    with audit.acting_as(by):
         anonymise(person, now=timezone.now())
         audit.record_event(
             action=AuditAction.ERASE,
@@ -84,8 +84,3 @@ def erase_person(*, person: Person, by: User) -> None:
             object_id=str(person.pk),
             label="(erased)",
         )
-
-
-def _source() -> str:
-    actor = audit.current_actor()
-    return actor.source if actor else "command"

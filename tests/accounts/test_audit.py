@@ -77,3 +77,15 @@ def test_audit_log_page_is_for_platform_admins(client, make_member):
         OrganisationFactory(name="Atelier Numérique de Forbach")
     page = client.get(reverse("accounts:audit_log")).content.decode()
     assert "Atelier Numérique de Forbach" in page
+
+
+def test_acting_as_keeps_the_source_in_force_or_says_command(make_member):
+    admin = make_member(Role.PLATFORM_ADMIN)
+
+    with audit.acting_as(None, source="api"), audit.acting_as(admin):
+        inner = audit.current_actor()
+    with audit.acting_as(admin):
+        outer = audit.current_actor()
+
+    assert (inner.user, inner.source) == (admin, "api")
+    assert outer.source == "command"
