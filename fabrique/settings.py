@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fabrique.accounts",
     "fabrique.territories",
     "fabrique.referentials",
+    "fabrique.frameworks",
     "fabrique.people",
     "fabrique.jobs",
     "fabrique.demo",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("fabrique.core.urls")),
     path("comptes/", include("fabrique.accounts.urls")),
     path("territoires/", include("fabrique.territories.urls")),
+    path("referentiels/", include("fabrique.referentials.urls")),
+    path("cadres-de-competences/", include("fabrique.frameworks.urls")),
     path("personnes/", include("fabrique.people.urls")),
     path("taches/", include("fabrique.jobs.urls")),
     path("api/v1/", api.urls),

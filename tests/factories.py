@@ -159,3 +159,333 @@ class BassinEmploiFactory(DjangoModelFactory):
     code = "4432"
     name = "BASSIN HOUILLER"
     region = factory.SubFactory(RegionFactory)
+
+
+# --- referentials (appended) --------------------------------------------------------------------
+
+from fabrique.engine.text import fold  # noqa: E402
+from fabrique.people.enums import SkillSource  # noqa: E402
+from fabrique.people.models import PersonSkill  # noqa: E402
+from fabrique.referentials.models import (  # noqa: E402
+    Certification,
+    CertificationBloc,
+    CertificationKind,
+    Certifier,
+    Formacode,
+    LabelKind,
+    Mobility,
+    NsfDomain,
+    Occupation,
+    OccupationGroup,
+    OccupationLabel,
+    OccupationSkill,
+    Scheme,
+    Skill,
+    SkillLabel,
+    WorkContext,
+)
+
+ESCO = "http://data.europa.eu/esco"
+
+
+class OccupationGroupFactory(DjangoModelFactory):
+    """A ROME domaine professionnel by default; ``grand_domaine`` and ``isco`` traits."""
+
+    class Meta:
+        model = OccupationGroup
+        django_get_or_create = ("scheme", "code")
+
+    scheme = Scheme.ROME
+    code = factory.Sequence(lambda n: f"H{n % 100:02d}")
+    label = factory.Sequence(lambda n: f"Domaine professionnel {n}")
+
+    class Params:
+        grand_domaine = factory.Trait(code="H", label="Industrie")
+        isco = factory.Trait(
+            scheme="isco",
+            code=factory.Sequence(lambda n: str(7200 + n)),
+            label=factory.Sequence(lambda n: f"Groupe CITP {n}"),
+            label_en=factory.Sequence(lambda n: f"ISCO group {n}"),
+        )
+
+
+class OccupationFactory(DjangoModelFactory):
+    """A ROME fiche by default; the ``esco`` trait makes an ESCO occupation (URI code)."""
+
+    class Meta:
+        model = Occupation
+        django_get_or_create = ("scheme", "code")
+
+    scheme = Scheme.ROME
+    code = factory.Sequence(lambda n: f"H{2900 + n % 7000:04d}")
+    label = factory.Sequence(lambda n: f"Métier {n}")
+    version = "v460"
+
+    class Params:
+        esco = factory.Trait(
+            scheme=Scheme.ESCO,
+            code=factory.Sequence(lambda n: f"{ESCO}/occupation/00000000-0000-4000-8000-{n:012d}"),
+            label_en=factory.Sequence(lambda n: f"occupation {n}"),
+            version="v1.1.1",
+        )
+        obsolete_row = factory.Trait(obsolete=True)
+
+
+class OccupationLabelFactory(DjangoModelFactory):
+    class Meta:
+        model = OccupationLabel
+
+    occupation = factory.SubFactory(OccupationFactory)
+    language = "fr"
+    kind = LabelKind.ALTERNATIVE
+    text = factory.Sequence(lambda n: f"Appellation {n}")
+    folded = factory.LazyAttribute(lambda label: fold(label.text))
+
+    class Params:
+        preferred = factory.Trait(kind=LabelKind.PREFERRED)
+        appellation = factory.Trait(
+            kind=LabelKind.APPELLATION, code=factory.Sequence(lambda n: f"{10000 + n}")
+        )
+        english = factory.Trait(language="en")
+
+
+class SkillFactory(DjangoModelFactory):
+    """A ROME savoir-faire by default; traits ``savoir_etre``, ``savoir`` and ``esco``."""
+
+    class Meta:
+        model = Skill
+        django_get_or_create = ("scheme", "code")
+
+    scheme = Scheme.ROME
+    code = factory.Sequence(lambda n: f"{100000 + n}")
+    label = factory.Sequence(lambda n: f"Compétence {n}")
+    kind = "savoir-faire"
+    version = "v460"
+
+    class Params:
+        savoir_etre = factory.Trait(kind="savoir-être")
+        savoir = factory.Trait(kind="savoir")
+        esco = factory.Trait(
+            scheme=Scheme.ESCO,
+            code=factory.Sequence(lambda n: f"{ESCO}/skill/00000000-0000-4000-8000-{n:012d}"),
+            label_en=factory.Sequence(lambda n: f"skill {n}"),
+            kind="skill/competence",
+            version="v1.1.1",
+        )
+        obsolete_row = factory.Trait(obsolete=True)
+
+
+class SkillLabelFactory(DjangoModelFactory):
+    class Meta:
+        model = SkillLabel
+
+    skill = factory.SubFactory(SkillFactory)
+    language = "fr"
+    kind = LabelKind.ALTERNATIVE
+    text = factory.Sequence(lambda n: f"Savoir-faire {n}")
+    folded = factory.LazyAttribute(lambda label: fold(label.text))
+
+    class Params:
+        preferred = factory.Trait(kind=LabelKind.PREFERRED)
+        english = factory.Trait(language="en")
+
+
+class OccupationSkillFactory(DjangoModelFactory):
+    class Meta:
+        model = OccupationSkill
+
+    occupation = factory.SubFactory(OccupationFactory)
+    skill = factory.SubFactory(SkillFactory)
+    essential = True
+
+    class Params:
+        optional = factory.Trait(essential=False)
+
+
+class WorkContextFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkContext
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{400000 + n}")
+    label = factory.Sequence(lambda n: f"Contexte de travail {n}")
+    category = "Conditions de travail et risques professionnels"
+
+
+class MobilityFactory(DjangoModelFactory):
+    class Meta:
+        model = Mobility
+
+    source = factory.SubFactory(OccupationFactory)
+    target = factory.SubFactory(OccupationFactory)
+    rank = 1
+
+
+class FormacodeFactory(DjangoModelFactory):
+    class Meta:
+        model = Formacode
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{23000 + n}")
+    label = factory.Sequence(lambda n: f"Formacode {n}")
+
+
+class NsfDomainFactory(DjangoModelFactory):
+    class Meta:
+        model = NsfDomain
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{200 + n % 800}")
+    label = factory.Sequence(lambda n: f"Spécialité {n}")
+
+
+class CertifierFactory(DjangoModelFactory):
+    class Meta:
+        model = Certifier
+        django_get_or_create = ("siret",)
+
+    siret = factory.Sequence(lambda n: f"{n:014d}")
+    name = factory.Sequence(lambda n: f"Certificateur {n}")
+
+
+class CertificationFactory(DjangoModelFactory):
+    """An active RNCP fiche; traits ``rs``, ``inactive`` and ``obsolete_row``."""
+
+    class Meta:
+        model = Certification
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"RNCP{30000 + n}")
+    kind = CertificationKind.RNCP
+    title = factory.Sequence(lambda n: f"Titre professionnel {n}")
+    level = "NIV4"
+    active = True
+
+    class Params:
+        rs = factory.Trait(kind=CertificationKind.RS, code=factory.Sequence(lambda n: f"RS{n}"))
+        inactive = factory.Trait(active=False)
+        obsolete_row = factory.Trait(obsolete=True, active=False)
+
+    @factory.post_generation
+    def occupations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.occupations.set(extracted)
+
+
+class CertificationBlocFactory(DjangoModelFactory):
+    class Meta:
+        model = CertificationBloc
+        django_get_or_create = ("code",)
+
+    certification = factory.SubFactory(CertificationFactory)
+    code = factory.LazyAttributeSequence(lambda bloc, n: f"{bloc.certification.code}BC{n:02d}")
+    label = factory.Sequence(lambda n: f"Bloc de compétences {n}")
+
+
+class PersonSkillFactory(DjangoModelFactory):
+    class Meta:
+        model = PersonSkill
+
+    person = factory.SubFactory(PersonFactory)
+    skill = factory.SubFactory(SkillFactory)
+    source = SkillSource.DECLARED
+
+
+# --- frameworks (appended) ----------------------------------------------------------------------
+
+from django.utils import timezone  # noqa: E402
+
+from fabrique.frameworks.enums import VersionStatus  # noqa: E402
+from fabrique.frameworks.models import (  # noqa: E402
+    Bloc,
+    Competence,
+    CompetenceSkill,
+    CompetencyFramework,
+    FrameworkVersion,
+    Level,
+)
+
+
+class CompetencyFrameworkFactory(DjangoModelFactory):
+    class Meta:
+        model = CompetencyFramework
+        django_get_or_create = ("slug",)
+
+    owner = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Cadre de compétences {n}")
+    slug = factory.Sequence(lambda n: f"cadre-{n}")
+
+    class Params:
+        fab_lab = factory.Trait(
+            title="Pilotage et animation d'espaces d'innovation",
+            slug="pilotage-animation-espaces-innovation",
+        )
+
+
+class FrameworkVersionFactory(DjangoModelFactory):
+    """A draft version 1; traits ``published`` and ``retired``."""
+
+    class Meta:
+        model = FrameworkVersion
+
+    framework = factory.SubFactory(CompetencyFrameworkFactory)
+    number = 1
+    status = VersionStatus.DRAFT
+
+    class Params:
+        published = factory.Trait(
+            status=VersionStatus.PUBLISHED,
+            published_at=factory.LazyFunction(timezone.now),
+            change_note="Première version.",
+        )
+        retired = factory.Trait(
+            status=VersionStatus.RETIRED,
+            published_at=factory.LazyFunction(timezone.now),
+            retired_at=factory.LazyFunction(timezone.now),
+            change_note="Première version.",
+        )
+
+
+class BlocFactory(DjangoModelFactory):
+    class Meta:
+        model = Bloc
+
+    version = factory.SubFactory(FrameworkVersionFactory)
+    code = factory.Sequence(lambda n: f"B{n}")
+    title = factory.Sequence(lambda n: f"Bloc {n}")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class CompetenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Competence
+
+    bloc = factory.SubFactory(BlocFactory)
+    version = factory.SelfAttribute("bloc.version")
+    code = factory.Sequence(lambda n: f"C{n}")
+    title = factory.Sequence(lambda n: f"Compétence {n}")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class LevelFactory(DjangoModelFactory):
+    class Meta:
+        model = Level
+
+    competence = factory.SubFactory(CompetenceFactory)
+    rank = 1
+    label = "Applique avec de l'aide"
+
+    class Params:
+        expert = factory.Trait(rank=3, label="Transmet et fait évoluer la pratique")
+
+
+class CompetenceSkillFactory(DjangoModelFactory):
+    class Meta:
+        model = CompetenceSkill
+
+    competence = factory.SubFactory(CompetenceFactory)
+    skill = factory.SubFactory(SkillFactory)
+
+    class Params:
+        suggested_by_matcher = factory.Trait(suggested=True, score=0.42)

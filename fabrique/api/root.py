@@ -82,12 +82,16 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _register_routers() -> None:
     from fabrique.accounts.api import router as accounts_router
+    from fabrique.frameworks.api import router as frameworks_router
     from fabrique.jobs.api import router as jobs_router
+    from fabrique.referentials.api import router as referentials_router
     from fabrique.territories.api import router as territories_router
 
     api.add_router("/", accounts_router)
     api.add_router("/territories", territories_router)
     api.add_router("/jobs", jobs_router)
+    api.add_router("/referentials", referentials_router)
+    api.add_router("/frameworks", frameworks_router)
 
 
 _register_routers()

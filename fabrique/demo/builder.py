@@ -134,6 +134,7 @@ def build_world(
     started = time.perf_counter()
     with transaction.atomic(), audit.acting_as(None, source="command"):
         counts = _Builder(random.Random(seed), scale, people_per_scale * scale, progress).run()
+        counts["frameworks"] = _build_frameworks()
         state = DemoState(seed=seed, scale=scale, people_per_scale=people_per_scale, counts=counts)
         DataSource.objects.create(name=SOURCE_NAME, version=state.version, counts=counts)
         audit.record_event(
@@ -144,6 +145,22 @@ def build_world(
             after=counts,
         )
     return BuildReport(built=True, state=state, seconds=time.perf_counter() - started)
+
+
+def _build_frameworks() -> int:
+    """The learning-factory network's competency framework, built by its coordinator."""
+    from fabrique.frameworks.demo import build_demo_frameworks
+
+    membership = (
+        Membership.objects.filter(organisation__slug="sud-lorraine-reseau", role=Role.COORDINATOR)
+        .select_related("user", "organisation")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        return 0
+    build_demo_frameworks(organisation=membership.organisation, by=membership.user)
+    return 1
 
 
 def current_communes() -> QuerySet[Commune]:

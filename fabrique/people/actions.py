@@ -1,12 +1,13 @@
 """Writes on people: personal data export and erasure (GDPR) for people followed by an
-organisation, whether or not they have an account."""
+organisation, whether or not they have an account; skills added to a record."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +15,11 @@ from fabrique.accounts import rules
 from fabrique.accounts.enums import AuditAction
 from fabrique.accounts.models import AuditEvent, User
 from fabrique.core import audit
-from fabrique.people.models import Person
+from fabrique.people.enums import SkillSource
+from fabrique.people.models import Person, PersonSkill
+
+if TYPE_CHECKING:
+    from fabrique.referentials.models import Skill
 
 
 def person_record(person: Person) -> dict[str, Any]:
@@ -84,3 +89,35 @@ def erase_person(*, person: Person, by: User) -> None:
             object_id=str(person.pk),
             label="(erased)",
         )
+
+
+MAX_SKILLS_ADDED = 500
+
+
+@transaction.atomic
+def add_person_skills(
+    *,
+    person: Person,
+    skills: Sequence[Skill],
+    source: str = SkillSource.DECLARED,
+    by: User,
+) -> list[PersonSkill]:
+    """Add ``skills`` to a person's record with ``source``; skills already there are kept as
+    they are. Returns the links created (each one recorded in the audit log)."""
+    if person.anonymised_at is not None or not rules.can_edit_person(by, person):
+        raise PermissionDenied("You may not add skills to this person's record.")
+    if len(skills) > MAX_SKILLS_ADDED:
+        raise ValidationError(f"At most {MAX_SKILLS_ADDED} skills at a time.")
+    person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
+    held = set(person.skills.values_list("skill_id", flat=True))
+    created: list[PersonSkill] = []
+    with audit.acting_as(by):
+        for skill in skills:
+            if skill.pk in held:
+                continue
+            held.add(skill.pk)
+            link = PersonSkill(person=person, skill=skill, source=source)
+            link.full_clean()
+            link.save()
+            created.append(link)
+    return created

@@ -16,6 +16,7 @@ from fabrique.core.errors import NotFound
 from fabrique.people import actions, queries
 from fabrique.people.enums import PersonStatus
 from fabrique.people.models import Person
+from fabrique.referentials.gap import person_gap_context
 
 
 class PeopleFilterForm(forms.Form):
@@ -59,7 +60,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "skills": skills,
         "can_edit": rules.can_edit_person(request.user, person),
+        **person_gap_context(person, request.GET),
     }
+    if request.htmx and "metier" in request.GET:
+        return render(request, "people/detail.html#gap", context)
     return render(request, "people/detail.html", context)
 
 

@@ -482,8 +482,9 @@ def _add_arguments(parser: Any) -> None:
     parser.add_argument(
         "--source-version",
         metavar="VERSION",
-        help="territories: the version to record for the files given (default: recognised "
-        "from the shipped data, else their digests).",
+        help="The version of the files given, when their names do not say it (territories: "
+        "default recognised from the shipped data, else their digests; ESCO: from the folder "
+        "or zip name).",
     )
 
 

@@ -15,6 +15,8 @@ from fabrique.accounts.models import Membership
 from fabrique.core.models import DataSource
 from fabrique.demo.builder import PEOPLE_PER_SCALE
 from fabrique.demo.logins import DEMO_PASSWORD
+from fabrique.frameworks.models import CompetencyFramework
+from fabrique.jobs.models import JobProgress
 from fabrique.people.models import Person
 from tests.factories import OrganisationFactory
 
@@ -54,6 +56,9 @@ def test_demo_no_serve_loads_builds_and_prints_one_login_per_role():
         assert user is not None, role
         assert Membership.objects.filter(user=user, role=role).exists(), role
     assert "http://127.0.0.1:8000/" in output
+    assert "Référentiels: FORMACODE, ESCO, RNCP queued as job" in output
+    assert JobProgress.objects.filter(label="Référentiels: FORMACODE, ESCO, RNCP").count() == 1
+    assert CompetencyFramework.objects.filter(owner__slug="sud-lorraine-reseau").count() == 1
 
 
 @pytest.mark.django_db
@@ -65,6 +70,7 @@ def test_demo_run_again_keeps_the_world_and_says_how_to_reset_for_another_scale(
 
     assert list(Person.objects.order_by("pk").values_list("pk", flat=True)) == people
     assert "Building the demo world" not in output
+    assert JobProgress.objects.filter(label="Référentiels: FORMACODE, ESCO, RNCP").count() == 1
     assert "fabrique demo --reset --seed 2026 --scale 2" in output
 
 

@@ -1,9 +1,10 @@
-"""Loading the core of ROME 4.0 v460 from the shipped files."""
+"""Loading ROME 4.0 v460 from the shipped files (``load_rome_core``, the ROME import)."""
 
 import gzip
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from fabrique.core.models import DataSource
 from fabrique.referentials.loading import (
@@ -14,7 +15,16 @@ from fabrique.referentials.loading import (
     load_rome_core,
     rome_loaded,
 )
-from fabrique.referentials.models import Occupation, OccupationSkill, Scheme, Skill
+from fabrique.referentials.models import (
+    LabelKind,
+    Mobility,
+    Occupation,
+    OccupationLabel,
+    OccupationSkill,
+    Scheme,
+    Skill,
+    WorkContext,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +32,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def first_load(module_transaction, django_db_blocker):
     with django_db_blocker.unblock():
-        return load_rome_core()
+        counts = load_rome_core()
+        connection.check_constraints()  # now, rather than after every test (PostgreSQL)
+    return counts
 
 
 def test_every_rome_file_is_shipped_compressed_with_its_version():
@@ -101,3 +113,17 @@ def test_not_loaded_on_an_empty_database():
     DataSource.objects.filter(name="rome").delete()
 
     assert rome_loaded() is False
+
+
+def test_first_load_brings_groups_appellations_texts_contexts_and_mobilities(first_load):
+    fiche = Occupation.objects.select_related("group__parent").get(code="H2903")
+
+    assert (fiche.group.code, fiche.group.parent.code) == ("H29", "H")
+    assert fiche.definition.startswith("Usine et produit des pièces par enlèvement de matières")
+    assert "jusqu'à" in fiche.definition
+    assert "CACES" in fiche.access
+    assert OccupationLabel.objects.filter(kind=LabelKind.APPELLATION).count() == 13120
+    assert Mobility.objects.count() == 14912
+    assert WorkContext.objects.count() == 179
+    assert Occupation.objects.filter(scheme=Scheme.ROME, parent__isnull=False).count() == 1052
+    assert Skill.objects.get(code="100023").broader.get().code == "300230"

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.tasks import TaskResultStatus
 from django.utils import translation
 
 from fabrique.accounts.enums import Role
@@ -32,10 +33,12 @@ from fabrique.core.progress import TerminalProgress
 from fabrique.demo import serve
 from fabrique.demo.builder import DEFAULT_SEED, DemoWorldError, build_world, demo_state
 from fabrique.demo.logins import DEMO_PASSWORD, LOGINS
-from fabrique.referentials.loading import load_rome_core, rome_loaded
+from fabrique.referentials.importers import import_referentials, missing
 from fabrique.territories.importers import import_territories, is_loaded
 
 LOGIN_PATH = "/comptes/connexion/"
+# What the demo world needs at once (people's skills are ROME items); the others are queued.
+SOURCES_FOR_THE_WORLD = {"naf", "rome"}
 
 
 def positive_int(value: str) -> int:
@@ -188,14 +191,15 @@ class Command(BaseCommand):
             )
             self._done("Territories loaded", started)
 
-        if not rome_loaded():
+        names = missing()
+        if now := [name for name in names if name in SOURCES_FOR_THE_WORLD]:
             started = time.perf_counter()
-            self.stdout.write("Loading the ROME occupations and skills…")
-            counts = load_rome_core(progress=progress)
-            self._done(
-                f"ROME loaded: {counts['occupations']:,} occupations, {counts['skills']:,} skills",
-                started,
-            )
+            self.stdout.write(f"Loading the référentiels ({', '.join(now).upper()})…")
+            reports = import_referentials(wet_run=True, names=now, progress=progress)
+            versions = ", ".join(f"{report.name.upper()} {report.version}" for report in reports)
+            self._done(f"Référentiels loaded: {versions}", started)
+        if later := [name for name in names if name not in SOURCES_FOR_THE_WORLD]:
+            self._queue_referentials(later, serving=not options["no_serve"])
 
         state = demo_state()
         if state is None:
@@ -220,6 +224,27 @@ class Command(BaseCommand):
             f"{counts.get('people', 0):,} people, {counts.get('person_skills', 0):,} skills "
             "declared."
         )
+
+    def _queue_referentials(self, names: list[str], *, serving: bool) -> None:
+        """The référentiels the world does not need (about 25 s) load in a background job,
+        so that the demo opens at once; the demo's worker runs it."""
+        from fabrique.jobs.actions import enqueue_job
+        from fabrique.jobs.models import JobProgress
+        from fabrique.jobs.tasks import import_reference_data
+
+        label = f"Référentiels: {', '.join(names).upper()}"
+        queued = JobProgress.objects.filter(
+            label=label, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+        ).first()
+        job = queued or enqueue_job(
+            task=import_reference_data,
+            label=label,
+            by=None,
+            args=["referentials"],
+            kwargs={"wet_run": True},
+        )
+        when = "the worker runs it now" if serving else "run `fabrique worker --batch` to load them"
+        self.stdout.write(f"{label} queued as job {job.id}: {when}.")
 
     def _warn_if_other_world(self, state: Any, options: dict[str, Any]) -> None:
         wanted_scale, wanted_seed = options["scale"], options["seed"]

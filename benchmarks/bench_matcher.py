@@ -1,0 +1,198 @@
+"""Quality and speed of the text matcher (free text → ROME fiches), on the shipped data.
+
+    .venv/bin/python benchmarks/bench_matcher.py
+
+RNCP certifications are split by a hash of their number: 8 in 10 train the index (their blocs
+de compétences and ROME codes are the supervision), 1 in 10 is the development split, 1 in 10
+a second held-out split kept for a final figure. Queries are the blocs of the other splits,
+one at a time and all blocs of a certification joined; the gold answers are the
+certification's ROME codes. Déclinaisons are folded into their parent fiche, in the gold and
+in the answers. Noisy job titles come from ROME appellations left out of the index (1 in 10),
+made noisy the way job ads are, plus a short list of ads written by hand.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from fabrique.engine.matching import evaluation, sources  # noqa: E402
+from fabrique.engine.matching.occupations import RomeOccupations  # noqa: E402
+
+DATA_DIR = ROOT / "fabrique" / "data"
+
+# Job ads as they are posted, with the fiche we believe is right.
+HAND_WRITTEN_ADS = [
+    ("TECHNICIEN MAINTENANCE INDUS H/F - CDI", "I1304"),
+    ("Technicien de maintenance industrielle (H/F)", "I1304"),
+    ("Soudeur TIG/MIG H/F", "H2913"),
+    ("soudeur h/f interim", "H2913"),
+    ("Boulanger / Boulangère CDI temps plein", "D1102"),
+    ("Cariste CACES 3 H/F", "N1101"),
+    ("Agt de production agroalimentaire - 3x8", "H2102"),
+    ("Operateur de production H/F", "H2102"),
+    ("Cond. de ligne conditionnement H/F", "H3301"),
+    ("Resp. maintenance H/F", "I1102"),
+    ("Electricien batiment CDI", "F1602"),
+    ("Aide-soignant(e) de nuit - CDI", "J1501"),
+    ("Infirmier / infirmiere diplome d'etat", "J1506"),
+    ("Comptable unique H/F", "M1203"),
+    ("Assistant(e) administratif(ve) - CDD 6 mois", "M1602"),
+    ("Developpeur full stack Java H/F", "M1805"),
+    ("Chauffeur poids lourd SPL", "N4101"),
+    ("Magasinier cariste H/F", "N1103"),
+    ("Mecanicien automobile confirme H/F", "I1604"),
+    ("Serveur / serveuse restaurant - saison", "G1803"),
+    ("Cuisinier H/F CDI", "G1602"),
+    ("Chaudronnier tuyauteur H/F", "H2902"),
+    ("Tourneur fraiseur sur commande numérique", "H2903"),
+    ("Technicien qualité H/F", "H1506"),
+    ("Plombier chauffagiste CDI", "F1603"),
+    ("Vendeur en boulangerie H/F", "D1106"),
+    ("Agent d'entretien des locaux - temps partiel", "K2204"),
+    ("Conducteur d'engins de chantier H/F", "F1302"),
+    ("Frigoriste H/F itinérant", "I1306"),
+    ("Automaticien H/F", "I1302"),
+]
+
+
+def timed[T](function: Callable[[], T]) -> tuple[T, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def first_fiches(matcher: RomeOccupations, queries: list[str], parents: dict[str, str], top: int):
+    answers = matcher.match(queries, top=top)
+    return [evaluation.fold_codes([m.code for m in a], parents) for a in answers]
+
+
+_worker: RomeOccupations | None = None
+
+
+def _match_chunk(queries: list[str]) -> int:
+    assert _worker is not None
+    return len(_worker.match(queries, top=5))
+
+
+def two_processes(matcher: RomeOccupations, queries: list[str]) -> tuple[float, float]:
+    """Queries per second (wall) with two forked processes sharing the built index, and the
+    share of two cores they had (the machine may be busy with other work)."""
+    global _worker
+    _worker = matcher
+    chunks = [queries[i : i + 256] for i in range(0, len(queries), 256)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(2) as pool:
+        pool.map(_match_chunk, chunks[:2])  # started
+        before = dict(pool.map(_cpu_time, [0, 1]))
+        start = time.perf_counter()
+        pool.map(_match_chunk, chunks)
+        wall = time.perf_counter() - start
+        after = dict(pool.map(_cpu_time, [0, 1]))
+    if len(before) < 2 or before.keys() != after.keys():
+        return len(queries) / wall, float("nan")
+    cpu = sum(after[pid] - before[pid] for pid in after)
+    return len(queries) / wall, cpu / (2 * wall)
+
+
+def _cpu_time(_: int) -> tuple[int, float]:
+    """This worker's CPU time (the pause lets each worker take one of two calls)."""
+    time.sleep(0.2)
+    return os.getpid(), time.process_time()
+
+
+def main() -> None:
+    rome = sources.read_rome(DATA_DIR)
+    certifications = sources.read_certifications(DATA_DIR)
+    parents = {fiche.code: fiche.parent for fiche in rome.fiches}
+    parts = {c.number: evaluation.part_of(c.number) for c in certifications}
+    train = [c for c in certifications if parts[c.number] == evaluation.TRAIN]
+    print(f"certifications with blocs and ROME codes: {len(certifications)}, train {len(train)}")
+
+    matcher, wall, cpu = timed(lambda: RomeOccupations.build(rome, train))
+    print(f"index build (train supervision): {wall:.1f} s wall, {cpu:.1f} s CPU")
+
+    for part in (evaluation.DEV, evaluation.HELD_OUT):
+        chosen = [c for c in certifications if parts[c.number] == part]
+        single = [bloc for c in chosen for bloc in c.blocs]
+        gold_single = [
+            set(evaluation.fold_codes(c.rome_codes, parents)) for c in chosen for _ in c.blocs
+        ]
+        ranked, wall, cpu = timed(lambda q=single: first_fiches(matcher, q, parents, 5))
+        print(
+            f"{part}: single bloc ({len(single)} queries) "
+            f"hit@1 {evaluation.hits(ranked, gold_single, 1):.3f} "
+            f"hit@5 {evaluation.hits(ranked, gold_single, 5):.3f}; "
+            f"one process: {len(single) / wall:.0f} queries/s wall, "
+            f"{len(single) / cpu:.0f} per CPU second"
+        )
+        whole = [" ; ".join(c.blocs) for c in chosen]
+        gold_whole = [set(evaluation.fold_codes(c.rome_codes, parents)) for c in chosen]
+        ranked, wall, cpu = timed(lambda q=whole: first_fiches(matcher, q, parents, 5))
+        print(
+            f"{part}: whole certification ({len(whole)} queries) "
+            f"hit@1 {evaluation.hits(ranked, gold_whole, 1):.3f} "
+            f"hit@5 {evaluation.hits(ranked, gold_whole, 5):.3f}; "
+            f"{len(whole) / wall:.0f} queries/s wall"
+        )
+
+    blocs = [
+        bloc for c in certifications if parts[c.number] != evaluation.TRAIN for bloc in c.blocs
+    ]
+    matcher.titles.lexicon.memo.clear()  # the words seen above would flatter the figure
+    rate, share = two_processes(matcher, blocs)
+    print(
+        f"single blocs in batch, two processes: {rate:.0f} queries/s wall, "
+        f"using {share:.0%} of two cores (load average {os.getloadavg()[0]:.1f})"
+    )
+    _, wall, _ = timed(lambda: [matcher.match([q], top=5) for q in blocs[:200]])
+    print(f"single blocs one query per call: {200 / wall:.0f} queries/s wall")
+
+    principal = {fiche.label for fiche in rome.fiches}
+    held = [
+        (code, label)
+        for code, label in rome.appellations
+        if label not in principal and evaluation.part_of(f"{code} {label}") == evaluation.DEV
+    ]
+    without = RomeOccupations.build(rome.without_appellations(held), train)
+    noisy = [evaluation.noisy_title(label, seed=label) for _, label in held]
+    gold = [{parents[code]} for code, _ in held]
+    found = first_fiches(without, noisy, parents, 5)
+    clean = first_fiches(without, [label for _, label in held], parents, 1)
+    print(
+        f"noisy titles from {len(held)} appellations left out of the index: right fiche first "
+        f"{evaluation.hits(found, gold, 1):.3f}, "
+        f"in the first 5 {evaluation.hits(found, gold, 5):.3f}"
+        f" (the same appellations without noise: first {evaluation.hits(clean, gold, 1):.3f})"
+    )
+    full, wall, cpu = timed(lambda: RomeOccupations.build(rome, certifications))
+    print(f"production index build (all supervision): {wall:.1f} s wall, {cpu:.1f} s CPU")
+    found = first_fiches(full, noisy, parents, 1)
+    print(
+        f"the same noisy titles, appellations in the index: right fiche first "
+        f"{evaluation.hits(found, gold, 1):.3f}"
+    )
+    found = first_fiches(full, [ad for ad, _ in HAND_WRITTEN_ADS], parents, 1)
+    gold = [{parents[code]} for _, code in HAND_WRITTEN_ADS]
+    print(
+        f"hand-written job ads ({len(HAND_WRITTEN_ADS)}): right fiche first "
+        f"{evaluation.hits(found, gold, 1):.3f}"
+    )
+    for (ad, code), answer in zip(HAND_WRITTEN_ADS, found, strict=True):
+        if not answer or answer[0] != parents[code]:
+            print(f"  missed: {ad!r} → {answer[0] if answer else None}, expected {code}")
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Short labels (job titles, skill names) matched against short queries, typos and
+abbreviations included.
+
+Each label is one row; the rows belong to entries (a fiche, an ESCO concept, a skill). A query
+scores an entry by its best label: cosine over stems and stem pairs, blended with cosine over
+character trigrams (what survives a typo). Before that, the words of the query that no label
+uses are rewritten from the labels' own vocabulary: a word one edit away from a known word
+("mecanicein") becomes that word, a short word that begins a known word ("indus", "maint",
+"tech", "resp") or whose letters it keeps in order from its first letter ("agt" → "agent")
+becomes the most frequent such word.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from fabrique.engine.matching.normalise import AD_NOISE, STOP_WORDS, gender_variants
+from fabrique.engine.matching.vectors import Floats, Ints, Space, char_features, word_features
+from fabrique.engine.text import fold
+
+# Queries longer than this are texts, not titles: no rewriting nor character n-grams.
+SHORT_QUERY_CHARS = 160
+TITLE_CHARS = 80  # character trigrams only for queries this short
+WORD_WEIGHT = 0.6  # the rest goes to character trigrams
+CHAR_MAX_DF = 0.1  # trigrams in more labels than this say little and cost much
+MIN_ABBREVIATION = 2
+MAX_ABBREVIATION = 6
+# "agt", "mgr": abbreviations that keep some consonants of the word, in order.
+MAX_SKELETON = 4
+VOWELS = frozenset("aeiouy")
+RARE_RATIO = 20  # a known word this much rarer than a word it begins is read as both
+MEMO_WORDS = 100_000
+
+
+def _is_subsequence(short: str, word: str) -> bool:
+    letters = iter(word)
+    return all(char in letters for char in short)
+
+
+@dataclass
+class Lexicon:
+    """Folded words of the labels with their frequencies, for rewriting query words."""
+
+    frequency: dict[str, int]
+    deletions: dict[str, list[str]]  # a word with one letter removed → the words
+    by_initial: dict[str, list[str]]  # first letter → words, most frequent first
+    by_prefix: dict[str, str]  # a word's beginning → the most frequent word with it
+    # Rewritten query words already seen (rewriting is pure; cleared when it grows too big).
+    memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def fit(cls, labels: Sequence[str]) -> Lexicon:
+        frequency: Counter[str] = Counter()
+        for label in labels:
+            frequency.update(w for w in fold(label).split() if len(w) > 1 and not w.isdigit())
+        deletions: dict[str, list[str]] = defaultdict(list)
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        by_prefix: dict[str, str] = {}
+        for word, _ in sorted(frequency.items(), key=lambda item: (-item[1], item[0])):
+            by_initial[word[0]].append(word)
+            for length in range(MIN_ABBREVIATION, min(MAX_ABBREVIATION, len(word) - 2) + 1):
+                by_prefix.setdefault(word[:length], word)
+            if len(word) >= 4:
+                for i in range(len(word)):
+                    deletions[word[:i] + word[i + 1 :]].append(word)
+        return cls(dict(frequency), dict(deletions), dict(by_initial), by_prefix)
+
+    def correct(self, word: str) -> str | None:
+        """The most frequent known word at one edit (deletion, insertion, substitution or
+        swap of two neighbours) from ``word``, if any."""
+        candidates: Counter[str] = Counter()
+        variants = {word[:i] + word[i + 1 :] for i in range(len(word))}
+        for key in (word, *variants):
+            for known in self.deletions.get(key, ()):
+                if known != word:
+                    candidates[known] = self.frequency[known]
+        for variant in variants:
+            if variant in self.frequency:
+                candidates[variant] = self.frequency[variant]
+        if not candidates:
+            return None
+        return max(candidates.items(), key=lambda item: (item[1], item[0]))[0]
+
+    def expand(self, word: str) -> str | None:
+        """The most frequent known word that ``word`` abbreviates, if any."""
+        if word in self.by_prefix:
+            return self.by_prefix[word]
+        if len(word) > MAX_SKELETON or any(char in VOWELS for char in word[1:]):
+            return None
+        for known in self.by_initial.get(word[0], ()):
+            if len(known) > len(word) + 1 and _is_subsequence(word[1:], known[1:]):
+                return known
+        return None
+
+    def rewrite(self, text: str) -> str:
+        """The folded text with unknown words corrected or expanded where the labels allow."""
+        rewritten: list[str] = []
+        memo = self.memo
+        for word in fold(text).split():
+            found = memo.get(word)
+            if found is None:
+                found = self._rewrite_word(word)
+                if len(memo) >= MEMO_WORDS:
+                    memo.clear()
+                memo[word] = found
+            rewritten.append(found)
+        return " ".join(rewritten)
+
+    def _rewrite_word(self, word: str) -> str:
+        if word in STOP_WORDS or word in AD_NOISE:
+            return word
+        if word in self.frequency:
+            # "indus" in one label, "industrielle" in hundreds: both.
+            longer = self.by_prefix.get(word)
+            if longer and self.frequency[longer] >= RARE_RATIO * self.frequency[word]:
+                return f"{word} {longer}"
+            return word
+        replacement = None
+        if word.isalpha():
+            if MIN_ABBREVIATION <= len(word) <= MAX_ABBREVIATION:
+                replacement = self.expand(word)
+            if replacement is None and len(word) >= 5:
+                replacement = self.correct(word)
+        return replacement or word
+
+
+@dataclass
+class LabelIndex:
+    """Labels grouped by entry: rows of one entry are contiguous (``starts``)."""
+
+    labels: list[str]  # row → the label it comes from, as given
+    origins: Ints  # row → position of that label in the list given
+    owners: Ints  # row → entry, non-decreasing
+    starts: Ints  # entry → its first row
+    words: Space
+    word_rows: sp.csr_matrix
+    chars: Space
+    char_rows: sp.csr_matrix
+    lexicon: Lexicon
+
+    @classmethod
+    def build(cls, labels: Sequence[str], owners: Sequence[int], n_entries: int) -> LabelIndex:
+        """``owners`` must be sorted and give every entry at least one label."""
+        # Each side of a gender pair is a row of its own, shown as the whole label.
+        shown: list[str] = []
+        texts: list[str] = []
+        row_owners: list[int] = []
+        origins: list[int] = []
+        for position, (label, owner) in enumerate(zip(labels, owners, strict=True)):
+            for variant in gender_variants(label):
+                origins.append(position)
+                shown.append(label)
+                texts.append(variant)
+                row_owners.append(owner)
+        owner_array = np.asarray(row_owners, dtype=np.int64)
+        if len(owner_array) and (np.any(np.diff(owner_array) < 0)):
+            raise ValueError("labels must be grouped by entry, in entry order")
+        counts = np.bincount(owner_array, minlength=n_entries)
+        if len(counts) != n_entries or np.any(counts == 0):
+            raise ValueError("every entry needs at least one label")
+        word_docs = [word_features(text) for text in texts]
+        char_docs = [char_features(text) for text in texts]
+        words = Space.fit(word_features, word_docs)
+        chars = Space.fit(char_features, char_docs, max_df=CHAR_MAX_DF)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        return cls(
+            labels=shown,
+            origins=np.asarray(origins, dtype=np.int64),
+            owners=owner_array,
+            starts=starts,
+            words=words,
+            word_rows=words.vectorise_features(word_docs).T.tocsr(),
+            chars=chars,
+            char_rows=chars.vectorise_features(char_docs).T.tocsr(),
+            lexicon=Lexicon.fit(texts),
+        )
+
+    @property
+    def n_entries(self) -> int:
+        return len(self.starts)
+
+    def search(self, texts: Sequence[str]) -> tuple[Floats, Floats]:
+        """Per text: the best label score in [0, 1] of each entry, and the score of each label
+        (for evidence)."""
+        short = [len(text) <= SHORT_QUERY_CHARS for text in texts]
+        prepared = [
+            self.lexicon.rewrite(text) if is_short else text
+            for text, is_short in zip(texts, short, strict=True)
+        ]
+        titles = [len(text) <= TITLE_CHARS for text in texts]
+        by_word = (self.words.vectorise(prepared) @ self.word_rows).toarray()
+        if any(titles):
+            by_char = self.chars.vectorise(
+                [text if title else "" for text, title in zip(prepared, titles, strict=True)]
+            )
+            # A title whose every trigram is too common is matched by its words alone.
+            has_chars = np.diff(by_char.indptr) > 0
+            weights = np.where(has_chars, WORD_WEIGHT, 1.0).astype(np.float32)[:, None]
+            rows = weights * by_word + (1.0 - weights) * (by_char @ self.char_rows).toarray()
+        else:
+            rows = by_word
+        if rows.shape[1] == 0:
+            return np.zeros((len(texts), self.n_entries), dtype=np.float32), rows
+        return np.maximum.reduceat(rows, self.starts, axis=1), rows
+
+    def best_label(self, row_scores: Floats, entry: int) -> int:
+        """The row of ``entry``'s best label, given one text's label scores."""
+        start = int(self.starts[entry])
+        end = int(self.starts[entry + 1]) if entry + 1 < self.n_entries else len(self.labels)
+        return start + int(np.argmax(row_scores[start:end]))

@@ -1,0 +1,361 @@
+"""Free text → ROME fiches.
+
+Answers are ranked by family: a parent fiche with its déclinaisons (``code_rome_parent``). Each
+family is answered once, by the fiche whose label matched best, else by the parent fiche, so
+that folding déclinaisons into their parent never merges two answers.
+
+A family's score blends, each scaled to [0, 1]:
+
+- ``titles``: the best fiche label or appellation, typos and abbreviations allowed;
+- ``labels``, ``skills``, ``texts``: TF-IDF cosine with all the labels of the family, with its
+  compétences and savoirs, with its definition and access texts;
+- ``blocs``, ``certifications``: votes of the nearest RNCP blocs de compétences, and of the
+  nearest certifications (all their blocs together), for the ROME codes of their certification;
+- ``prior``: how often the family is a certification's ROME code.
+
+A strong title match weighs more than the rest: job titles lean on ``titles``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from fabrique.engine.matching.labels import LabelIndex
+from fabrique.engine.matching.model import Match
+from fabrique.engine.matching.sources import Certification, Rome
+from fabrique.engine.matching.vectors import Floats, Ints, Space, word_features
+
+# Weights of the components, each scaled by its best value for the query (or by its floor if
+# the best is lower, so that weak evidence stays weak). Tuned on the development split of the
+# RNCP certifications and on noisy job titles (benchmarks/bench_matcher.py).
+WEIGHTS: dict[str, float] = {
+    "titles": 0.5,
+    "labels": 0.25,
+    "skills": 2.0,
+    "texts": 0.5,
+    "blocs": 1.0,
+    "certifications": 1.0,
+    "prior": 0.25,
+}
+FLOORS: dict[str, float] = {
+    "titles": 0.5,
+    "labels": 0.1,
+    "skills": 0.1,
+    "texts": 0.1,
+    "blocs": 0.1,
+    "certifications": 0.1,
+    "prior": 1.0,
+}
+# A strong title match (a job title) outweighs the rest: TITLE_BONUS × (title cosine)^3.
+TITLE_BONUS = 8.0
+TITLE_POWER = 3.0
+BLOC_NEIGHBOURS = 40
+CERTIFICATION_NEIGHBOURS = 20
+VOTE_POWER = 2.0
+# A déclinaison answers for its family when its own label matched at least this well.
+REPRESENTATIVE_TITLE = 0.3
+BATCH = 256
+
+
+@dataclass
+class Neighbours:
+    """Labelled texts (RNCP blocs, certifications) that vote for the families of their label."""
+
+    rows: sp.csr_matrix  # features × texts, unit columns
+    labels: sp.csr_matrix  # texts × families
+    texts: list[str]
+    targets: list[tuple[int, ...]]  # text → its families
+    k: int
+    groups: Ints  # text → its certification (texts of one group never vote for each other)
+
+    @classmethod
+    def build(
+        cls,
+        space: Space,
+        features: Sequence[list[str]],
+        texts: list[str],
+        families: Sequence[Sequence[int]],
+        n_families: int,
+        k: int,
+        groups: Sequence[int] | None = None,
+    ) -> Neighbours:
+        rows: list[int] = []
+        columns: list[int] = []
+        values: list[float] = []
+        for row, targets in enumerate(families):
+            for family in set(targets):
+                rows.append(row)
+                columns.append(family)
+                values.append(1.0 / np.sqrt(len(set(targets))))
+        labels = sp.csr_matrix(
+            (np.asarray(values, dtype=np.float32), (rows, columns)),
+            shape=(len(texts), n_families),
+        )
+        by_text = [tuple(sorted(set(t))) for t in families]
+        group_ids = np.asarray(range(len(texts)) if groups is None else groups, dtype=np.int64)
+        rows_matrix = space.vectorise_features(features).T.tocsr()
+        return cls(rows_matrix, labels, texts, by_text, k, group_ids)
+
+    def votes(
+        self, queries: sp.csr_matrix, exclude: Ints | None = None
+    ) -> tuple[Floats, Ints, Floats]:
+        """Votes per query and family, with the ``k`` nearest neighbours (indices,
+        similarities; padded with -1 and 0). ``exclude`` gives each query a group whose texts
+        do not vote (-1: none), to score labelled texts without their own label."""
+        similarities = sp.csr_matrix(queries @ self.rows)
+        if exclude is not None:
+            rows = np.repeat(np.arange(similarities.shape[0]), np.diff(similarities.indptr))
+            own = self.groups[similarities.indices] == exclude[rows]
+            similarities.data[own] = 0.0
+            similarities.eliminate_zeros()
+        n, k = queries.shape[0], self.k
+        ids = np.full((n, k), -1, dtype=np.int64)
+        weights = np.zeros((n, k), dtype=np.float32)
+        for row in range(n):
+            start, end = similarities.indptr[row], similarities.indptr[row + 1]
+            columns = similarities.indices[start:end]
+            values = similarities.data[start:end]
+            if len(values) > k:
+                kept = np.argpartition(-values, k - 1)[:k]
+                columns, values = columns[kept], values[kept]
+            ids[row, : len(columns)] = columns
+            weights[row, : len(values)] = values
+        valid = ids >= 0
+        spread = sp.csr_matrix(
+            (
+                (weights[valid] ** VOTE_POWER).astype(np.float32),
+                (np.nonzero(valid)[0], ids[valid]),
+            ),
+            shape=(n, len(self.texts)),
+        )
+        return (spread @ self.labels).toarray().astype(np.float32), ids, weights
+
+    def nearest_by_family(self, ids: Ints, weights: Floats, families: set[int]) -> dict[int, str]:
+        """For each family asked, the text of its most similar neighbour."""
+        found: dict[int, str] = {}
+        best: dict[int, float] = {}
+        for index, weight in zip(ids.tolist(), weights.tolist(), strict=True):
+            if weight <= 0 or index < 0:
+                continue
+            for family in self.targets[index]:
+                if family in families and weight > best.get(family, 0.0):
+                    best[family] = weight
+                    found[family] = self.texts[index]
+        return found
+
+
+@dataclass
+class RomeOccupations:
+    codes: list[str]  # fiches
+    fiche_labels: list[str]
+    fiche_family: Ints  # fiche → family
+    families: list[str]  # parent codes
+    family_fiche: Ints  # family → its parent fiche
+    titles: LabelIndex  # entries are families
+    title_fiche: Ints  # title label (as given to the index) → fiche
+    space: Space  # stems of everything below
+    fields: dict[str, sp.csr_matrix]  # name → features × families
+    blocs: Neighbours
+    certifications: Neighbours
+    prior: Floats
+
+    @classmethod
+    def build(cls, rome: Rome, certifications: Sequence[Certification]) -> RomeOccupations:
+        codes = [fiche.code for fiche in rome.fiches]
+        position = {code: i for i, code in enumerate(codes)}
+        families = sorted({fiche.parent for fiche in rome.fiches if fiche.parent in position})
+        family_position = {code: i for i, code in enumerate(families)}
+        fiche_family = np.asarray(
+            [
+                family_position.get(fiche.parent, family_position.get(fiche.code, 0))
+                for fiche in rome.fiches
+            ],
+            dtype=np.int64,
+        )
+        labels = [fiche.label for fiche in rome.fiches] + [label for _, label in rome.appellations]
+        owners = list(range(len(codes))) + [position[code] for code, _ in rome.appellations]
+        # Title rows grouped by family, the parent fiche's first.
+        order = sorted(
+            range(len(labels)),
+            key=lambda i: (
+                fiche_family[owners[i]],
+                rome.fiches[owners[i]].code != families[fiche_family[owners[i]]],
+                owners[i],
+                i,
+            ),
+        )
+        labels = [labels[i] for i in order]
+        owners = [owners[i] for i in order]
+        titles = LabelIndex.build(labels, [int(fiche_family[o]) for o in owners], len(families))
+        title_fiche = np.asarray(owners, dtype=np.int64)
+
+        documents: dict[str, list[list[str]]] = {
+            name: [[] for _ in families] for name in ("labels", "skills", "texts")
+        }
+        cache: dict[str, list[str]] = {}
+
+        def features(text: str) -> list[str]:
+            if text not in cache:
+                cache[text] = word_features(text)
+            return cache[text]
+
+        for label, owner in zip(labels, owners, strict=True):
+            documents["labels"][int(fiche_family[owner])].extend(features(label))
+        skill_labels = {skill.code: skill.label for skill in rome.skills}
+        for code, skill in rome.fiche_skills:
+            documents["skills"][int(fiche_family[position[code]])].extend(
+                features(skill_labels[skill])
+            )
+        for code, text in rome.texts:
+            documents["texts"][int(fiche_family[position[code]])].extend(features(text))
+
+        parents = {fiche.code: fiche.parent for fiche in rome.fiches}
+        certified = [
+            (certification, [family_position[c] for c in _families(certification, parents)])
+            for certification in certifications
+        ]
+        certified = [(c, targets) for c, targets in certified if targets]
+        bloc_texts = [bloc for c, _ in certified for bloc in c.blocs]
+        bloc_targets = [targets for c, targets in certified for _ in c.blocs]
+        bloc_features = [features(text) for text in bloc_texts]
+        certification_features = [
+            [f for bloc in c.blocs for f in features(bloc)] for c, _ in certified
+        ]
+        all_documents = [doc for docs in documents.values() for doc in docs]
+        space = Space.fit(word_features, all_documents + bloc_features + certification_features)
+        fields = {
+            name: space.vectorise_features(docs).T.tocsr() for name, docs in documents.items()
+        }
+        n = len(families)
+        bloc_groups = [i for i, (c, _) in enumerate(certified) for _ in c.blocs]
+        blocs = Neighbours.build(
+            space, bloc_features, bloc_texts, bloc_targets, n, BLOC_NEIGHBOURS, bloc_groups
+        )
+        certification_texts = [" ; ".join(c.blocs) for c, _ in certified]
+        by_certification = Neighbours.build(
+            space,
+            certification_features,
+            certification_texts,
+            [targets for _, targets in certified],
+            n,
+            CERTIFICATION_NEIGHBOURS,
+        )
+        prior = np.zeros(n, dtype=np.float32)
+        for _, targets in certified:
+            for family in set(targets):
+                prior[family] += 1
+        prior /= max(1.0, float(prior.max()))
+        family_fiche = np.asarray([position[code] for code in families], dtype=np.int64)
+        return cls(
+            codes=codes,
+            fiche_labels=[fiche.label for fiche in rome.fiches],
+            fiche_family=fiche_family,
+            families=families,
+            family_fiche=family_fiche,
+            titles=titles,
+            title_fiche=title_fiche,
+            space=space,
+            fields=fields,
+            blocs=blocs,
+            certifications=by_certification,
+            prior=prior,
+        )
+
+    def components(
+        self, texts: Sequence[str], exclude: Sequence[int] | None = None
+    ) -> dict[str, Floats]:
+        """Raw family scores of each component (rows: texts), for tuning and evaluation.
+        ``exclude``: for each text, the position of a certification (among those the index was
+        built with, in order, those with ROME codes) whose blocs must not vote."""
+        groups = None if exclude is None else np.asarray(exclude, dtype=np.int64)
+        return self._components(texts, groups)[0]
+
+    def _components(
+        self, texts: Sequence[str], exclude: Ints | None = None
+    ) -> tuple[dict[str, Floats], Floats, Ints, Floats]:
+        queries = self.space.vectorise(texts)
+        scores: dict[str, Floats] = {}
+        scores["titles"], title_rows = self.titles.search(texts)
+        for name, matrix in self.fields.items():
+            scores[name] = (queries @ matrix).toarray()
+        scores["blocs"], bloc_ids, bloc_weights = self.blocs.votes(queries, exclude)
+        scores["certifications"], _, _ = self.certifications.votes(queries, exclude)
+        scores["prior"] = np.tile(self.prior, (len(texts), 1))
+        return scores, title_rows, bloc_ids, bloc_weights
+
+    def match(self, texts: Sequence[str], top: int = 10) -> list[list[Match]]:
+        """The ``top`` best fiches for each text, best first, one per family."""
+        results: list[list[Match]] = []
+        for start in range(0, len(texts), BATCH):
+            results.extend(self._match_batch(list(texts[start : start + BATCH]), top))
+        return results
+
+    def _match_batch(self, texts: list[str], top: int) -> list[list[Match]]:
+        if top <= 0 or not texts:
+            return [[] for _ in texts]
+        scores, title_rows, bloc_ids, bloc_weights = self._components(texts)
+        total = combine(scores)
+        evidence_found = np.zeros_like(total, dtype=bool)
+        for name in ("titles", "labels", "skills", "texts", "blocs", "certifications"):
+            evidence_found |= scores[name] > 0
+        total[~evidence_found] = 0.0
+        results: list[list[Match]] = []
+        for row in range(len(texts)):
+            ranked = [int(f) for f in _best(total[row], top)]
+            nearest_blocs = self.blocs.nearest_by_family(
+                bloc_ids[row], bloc_weights[row], set(ranked)
+            )
+            matches: list[Match] = []
+            for family in ranked:
+                fiche = int(self.family_fiche[family])
+                evidence: list[str] = []
+                if scores["titles"][row, family] >= REPRESENTATIVE_TITLE:
+                    label_row = self.titles.best_label(title_rows[row], family)
+                    fiche = int(self.title_fiche[self.titles.origins[label_row]])
+                    evidence.append(self.titles.labels[label_row])
+                if family in nearest_blocs:
+                    evidence.append(nearest_blocs[family])
+                matches.append(
+                    Match(
+                        code=self.codes[fiche],
+                        label=self.fiche_labels[fiche],
+                        score=round(float(min(1.0, max(0.0, total[row, family]))), 4),
+                        evidence=tuple(evidence),
+                    )
+                )
+            results.append(matches)
+        return results
+
+
+def _best(scores: Floats, top: int) -> Ints:
+    """Indices of the ``top`` best positive scores, best first (ties: lower index first)."""
+    candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > top:
+        kept = np.argpartition(-scores[candidates], top - 1)[:top]
+        candidates = candidates[kept]
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order]
+
+
+def combine(scores: dict[str, Floats]) -> Floats:
+    """Weighted mean of the scaled components plus the title bonus, in [0, 1]."""
+    total = np.zeros_like(scores["titles"])
+    for name, weight in WEIGHTS.items():
+        values = scores[name]
+        scale = np.maximum(values.max(axis=1, keepdims=True), FLOORS[name])
+        total += weight * values / scale
+    total += TITLE_BONUS * np.clip(scores["titles"], 0.0, 1.0) ** TITLE_POWER
+    return total / (sum(WEIGHTS.values()) + TITLE_BONUS)
+
+
+def _families(certification: Certification, parents: dict[str, str]) -> list[str]:
+    found: list[str] = []
+    for code in certification.rome_codes:
+        parent = parents.get(code)
+        if parent is not None and parent not in found:
+            found.append(parent)
+    return found

@@ -1,0 +1,141 @@
+"""``fabrique match``: the JSON-lines contract, on the real shipped référentiels.
+
+The indexes are built once per test session into a temporary var directory, which every
+command run here reads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from fabrique.engine.matching import index as engine
+
+ROME_QUERIES = [
+    "Technicien de maintenance industrielle",
+    "",
+    "soudeur",
+    "boulanger",
+    "TECHNICIEN MAINTENANCE INDUS H/F - CDI",
+    "Assurer la maintenance des installations frigorifiques et de climatisation",
+]
+
+
+@pytest.fixture(scope="session")
+def var_dir(tmp_path_factory) -> Path:
+    var = tmp_path_factory.mktemp("var")
+    data_dir = Path(settings.DATA_DIR)
+    key = engine.cache_key(data_dir)
+    for kind in engine.KINDS:
+        for scheme in engine.SCHEMES:
+            engine.load_or_build(kind, scheme, data_dir, var / "matching", key=key)
+    return var
+
+
+def run(var_dir: Path, args: list[str], stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "FABRIQUE_VAR_DIR": str(var_dir), "FABRIQUE_MODE": "test"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "fabrique", "match", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=240,
+        check=False,
+    )
+
+
+def answers(result: subprocess.CompletedProcess[bytes]) -> list[dict]:
+    assert result.returncode == 0, result.stderr.decode()
+    return [json.loads(line) for line in result.stdout.decode().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def rome_occupations(var_dir) -> list[dict]:
+    long_line = ("soudure à l'arc et maintenance des équipements " * 2200)[:100_000]
+    lines = [*ROME_QUERIES, long_line]
+    result = run(var_dir, ["occupations", "--scheme", "rome", "--top", "5"], _lines(lines))
+    return answers(result)
+
+
+def _lines(lines: list[str]) -> bytes:
+    return "".join(f"{line}\n" for line in lines).encode()
+
+
+def test_occupations_answer_each_line_in_order(rome_occupations):
+    assert [a["query"] for a in rome_occupations[:-1]] == ROME_QUERIES
+    assert len(rome_occupations) == len(ROME_QUERIES) + 1
+
+
+def test_occupations_matches_have_the_contract_keys_and_are_sorted(rome_occupations):
+    for answer in rome_occupations:
+        scores = [m["score"] for m in answer["matches"]]
+        assert scores == sorted(scores, reverse=True)
+        assert len(answer["matches"]) <= 5
+        for match in answer["matches"]:
+            assert {"code", "label", "score"} <= set(match)
+            assert 0.0 <= match["score"] <= 1.0
+
+
+def test_occupations_empty_line_gets_an_empty_list(rome_occupations):
+    assert rome_occupations[1] == {"query": "", "matches": []}
+
+
+def test_occupations_obvious_queries_rank_the_right_fiche_first(rome_occupations):
+    first = {a["query"]: a["matches"][0]["code"] for a in rome_occupations if a["matches"]}
+    # I1304 or one of its déclinaisons (I13xx of the same family).
+    assert first["Technicien de maintenance industrielle"] == "I1304"
+    assert first["soudeur"] == "H2913"
+    assert first["boulanger"] == "D1102"
+    assert first["Assurer la maintenance des installations frigorifiques et de climatisation"] == (
+        "I1306"
+    )
+
+
+def test_occupations_answer_a_100_kb_line(rome_occupations):
+    assert len(rome_occupations[-1]["query"]) == 100_000
+    assert rome_occupations[-1]["matches"]
+
+
+def test_non_utf8_line_is_an_error_naming_the_line(var_dir):
+    result = run(var_dir, ["occupations", "--top", "1"], b"soudeur\n\xff\xfe oops\nboulanger\n")
+    assert result.returncode != 0
+    assert "line 2" in result.stderr.decode()
+    assert "UTF-8" in result.stderr.decode()
+    assert [json.loads(line)["query"] for line in result.stdout.decode().splitlines()] == [
+        "soudeur"
+    ]
+
+
+def test_esco_occupations_are_uris_and_find_obvious_titles(var_dir):
+    result = run(var_dir, ["occupations", "--scheme", "esco", "--top", "3"], b"soudeur\nwelder\n")
+    found = answers(result)
+    assert found[0]["matches"][0]["label"] == "soudeur/soudeuse"
+    assert "soudeur/soudeuse" in [m["label"] for m in found[1]["matches"]]
+    occupation = "http://data.europa.eu/esco/occupation/"
+    assert all(m["code"].startswith(occupation) for m in found[0]["matches"])
+
+
+def test_skills_in_both_schemes(var_dir):
+    rome = answers(run(var_dir, ["skills", "--top", "3"], b"Techniques de soudage\n\n"))
+    esco = answers(run(var_dir, ["skills", "--scheme", "esco", "--top", "3"], b"knead dough\n"))
+    assert rome[0]["matches"][0]["label"] == "Techniques de soudage"
+    assert rome[1]["matches"] == []
+    assert esco[0]["matches"][0]["code"].startswith("http://data.europa.eu/esco/skill/")
+    assert esco[0]["matches"][0]["label"] == "pétrir des denrées alimentaires"
+
+
+def test_facade_reads_the_same_cache(var_dir, settings):
+    from fabrique.referentials import matching
+
+    settings.VAR_DIR = var_dir
+    found = matching.occupations(["boulanger", ""], top=2)
+    assert found[0][0].code == "D1102"
+    assert found[1] == []
+    assert matching.skills(["Techniques de soudage"], top=1)[0][0].label == "Techniques de soudage"
