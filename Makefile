@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 UV_VERSION := 0.13.8
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Test processes (pytest-xdist): one per CPU by default; TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 
 # First interpreter that runs and is at least 3.12.
 PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 python; do \
@@ -53,7 +55,7 @@ demo: install
 
 .PHONY: test
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 .PHONY: quality
 quality: install-dev

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "fabrique.referentials",
     "fabrique.frameworks",
     "fabrique.people",
+    "fabrique.trainings",
     "fabrique.jobs",
     "fabrique.demo",
 ]

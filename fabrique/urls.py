@@ -18,6 +18,7 @@ urlpatterns = [
     path("territoires/", include("fabrique.territories.urls")),
     path("referentiels/", include("fabrique.referentials.urls")),
     path("cadres-de-competences/", include("fabrique.frameworks.urls")),
+    path("formations/", include("fabrique.trainings.urls")),
     path("personnes/", include("fabrique.people.urls")),
     path("taches/", include("fabrique.jobs.urls")),
     path("api/v1/", api.urls),

@@ -489,3 +489,107 @@ class CompetenceSkillFactory(DjangoModelFactory):
 
     class Params:
         suggested_by_matcher = factory.Trait(suggested=True, score=0.42)
+
+
+# --- training offer -------------------------------------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+
+from fabrique.core.models import Notification  # noqa: E402
+from fabrique.trainings.enums import Audience, EnrolmentState, Funding, Modality  # noqa: E402
+from fabrique.trainings.models import (  # noqa: E402
+    Enrolment,
+    EnrolmentTransition,
+    Session,
+    Training,
+    TrainingAudience,
+    TrainingFunding,
+)
+
+
+class TrainingFactory(DjangoModelFactory):
+    """A published in-person training; traits ``remote``, ``unpublished``."""
+
+    class Meta:
+        model = Training
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"F{n:05d}")
+    title = factory.Sequence(lambda n: f"Maintenance des systèmes automatisés {n}")
+    objectives = "Diagnostiquer une panne et remettre en service un équipement automatisé."
+    modality = Modality.IN_PERSON
+    hours = 420
+    price = 4200
+
+    class Params:
+        remote = factory.Trait(modality=Modality.REMOTE)
+        unpublished = factory.Trait(published=False)
+
+
+class TrainingAudienceFactory(DjangoModelFactory):
+    class Meta:
+        model = TrainingAudience
+        django_get_or_create = ("training", "audience")
+
+    training = factory.SubFactory(TrainingFactory)
+    audience = Audience.JOB_SEEKERS
+
+
+class TrainingFundingFactory(DjangoModelFactory):
+    class Meta:
+        model = TrainingFunding
+        django_get_or_create = ("training", "funding")
+
+    training = factory.SubFactory(TrainingFactory)
+    funding = Funding.REGION
+
+
+class SessionFactory(DjangoModelFactory):
+    """An open 10-seat session in two months, in Forbach's area; traits ``full``, ``cancelled``."""
+
+    class Meta:
+        model = Session
+
+    training = factory.SubFactory(TrainingFactory)
+    code = factory.Sequence(lambda n: f"S{n:05d}")
+    start = factory.LazyFunction(lambda: _dt.date.today() + _dt.timedelta(days=60))
+    end = factory.LazyAttribute(lambda session: session.start + _dt.timedelta(days=90))
+    place_name = "Lycée Jean-Moulin"
+    address = "1 rue du Lycée"
+    postcode = "57600"
+    city = "Forbach"
+    commune = factory.SubFactory(CommuneFactory)
+    latitude = 49.188
+    longitude = 6.896
+    capacity = 10
+
+    class Params:
+        full = factory.Trait(capacity=1, seats_taken=1, status="full")
+        cancelled = factory.Trait(status="cancelled")
+
+
+class EnrolmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    session = factory.SubFactory(SessionFactory)
+    person = factory.SubFactory(PersonFactory)
+    state = EnrolmentState.REQUESTED
+
+
+class EnrolmentTransitionFactory(DjangoModelFactory):
+    class Meta:
+        model = EnrolmentTransition
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    source = ""
+    target = EnrolmentState.REQUESTED
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    message = "Votre inscription est acceptée."
+    url = "/"

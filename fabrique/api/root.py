@@ -86,12 +86,16 @@ def _register_routers() -> None:
     from fabrique.jobs.api import router as jobs_router
     from fabrique.referentials.api import router as referentials_router
     from fabrique.territories.api import router as territories_router
+    from fabrique.trainings.api import router as trainings_router
+    from fabrique.trainings.enrolment_api import router as enrolments_router
 
     api.add_router("/", accounts_router)
     api.add_router("/territories", territories_router)
     api.add_router("/jobs", jobs_router)
     api.add_router("/referentials", referentials_router)
     api.add_router("/frameworks", frameworks_router)
+    api.add_router("/trainings", trainings_router)
+    api.add_router("/enrolments", enrolments_router)
 
 
 _register_routers()

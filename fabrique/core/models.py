@@ -1,4 +1,4 @@
-"""Platform-wide records: the versions of imported reference data."""
+"""Platform-wide records: the versions of imported reference data, notifications."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,3 +20,27 @@ class DataSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+
+class Notification(models.Model):
+    """A message for one user, shown in the platform (and usually also sent by e-mail)."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=400, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.message

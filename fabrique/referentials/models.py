@@ -6,6 +6,7 @@ that trainings, needs and people that point at them keep their references.
 """
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -398,6 +399,13 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+    @property
+    def level_label(self) -> str:
+        """The level as people read it: "NIV4" → "niveau 4"; other values as they are."""
+        if len(self.level) == 4 and self.level.startswith("NIV") and self.level[3].isdigit():
+            return gettext("level %(number)s") % {"number": self.level[3]}
+        return self.level
 
 
 class CertificationBloc(models.Model):

@@ -120,7 +120,7 @@ def test_search_page_shows_skills_and_certifications_tabs(client, welder, no_mat
     )
 
     assert ["100007", "Techniques de soudage", "ROME 4.0 savoir"] in rows(skills.content.decode())
-    assert ["RNCP211", "Titre professionnel soudeur 4", "RNCP"] in rows(
+    assert ["RNCP211", "Titre professionnel soudeur level 4", "RNCP"] in rows(
         certifications.content.decode()
     )
 

@@ -1,0 +1,5 @@
+"""Pages of the training offer."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
