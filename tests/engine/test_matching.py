@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from fabrique.engine.matching import evaluation
 from fabrique.engine.matching.concepts import ConceptMatcher, segments
 from fabrique.engine.matching.labels import Lexicon
+from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.normalise import gender_variants, stem, terms
 from fabrique.engine.matching.occupations import RomeOccupations
 from fabrique.engine.matching.sources import Certification, Fiche, Rome, Skill
+from fabrique.engine.matching.vectors import Space, word_features
 
 TITLES = {
     "I1304": "Technicien / Technicienne de maintenance industrielle",
@@ -52,6 +54,18 @@ def small_certifications() -> list[Certification]:
         Certification("RNCP2", ("Assembler des tôles par soudage MIG",), ("H2913",)),
         Certification("RNCP3", ("Établir les comptes annuels",), ("M1203",)),
     ]
+
+
+# Examples of three classes (0: bakery, 1: welding, 2: accounting), one with two classes.
+LINEAR_EXAMPLES: dict[str, list[int]] = {
+    "Pétrir la pâte et cuire le pain": [0],
+    "Fabriquer le pain et les viennoiseries": [0],
+    "Souder des tôles à l'arc": [1],
+    "Souder et assembler des pièces métalliques": [1],
+    "Tenir la comptabilité générale": [2],
+    "Établir les comptes annuels": [2],
+    "Gérer les stocks de farine et la comptabilité": [0, 2],
+}
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +245,26 @@ def test_noisy_title_is_deterministic_and_noisy():
     assert noisy == evaluation.noisy_title(label, seed="x")
     assert noisy != label
     assert "/" not in noisy.replace("H/F", "").replace("F/H", "")
+
+
+def test_linear_model_learns_its_examples_and_stays_sparse():
+    space = Space.fit(word_features, [word_features(t) for t in LINEAR_EXAMPLES])
+    rows = space.vectorise(list(LINEAR_EXAMPLES))
+    model = LinearModel.fit(rows, list(LINEAR_EXAMPLES.values()), 3)
+    scores = model.scores(space.vectorise(["souder des tôles", "pétrir le pain", "zzzz"]))
+    assert scores[0, 1] > max(scores[0, 0], scores[0, 2])
+    assert scores[1, 0] > max(scores[1, 1], scores[1, 2])
+    assert not scores[2].any()  # no known feature: no evidence at all
+    assert model.weights.shape == (space.size, 3)
+    assert model.weights.nnz < space.size * 3
+
+
+def test_occupations_linear_component_ranks_a_clear_text_first(rome_matcher):
+    bakery = rome_matcher.components(["Pétrir la pâte à pain et fabriquer des baguettes"])
+    scores = bakery["linear"][0]
+    assert rome_matcher.families[int(scores.argmax())] == "D1102"
+    assert scores.max() > 2 * sorted(scores)[-2]
+    # A job title is read with its abbreviations expanded ("maint", "indus").
+    title = rome_matcher.components(["TECHNICIEN MAINT INDUS H/F"])["linear"][0]
+    assert rome_matcher.families[int(title.argmax())] == "I1304"
+    assert title.max() > 2 * sorted(title)[-2]

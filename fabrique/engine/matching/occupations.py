@@ -11,7 +11,11 @@ A family's score blends, each scaled to [0, 1]:
   compétences and savoirs, with its definition and access texts;
 - ``blocs``, ``certifications``: votes of the nearest RNCP blocs de compétences, and of the
   nearest certifications (all their blocs together), for the ROME codes of their certification;
-- ``prior``: how often the family is a certification's ROME code.
+- ``prior``: how often the family is a certification's ROME code;
+- ``linear``: the probabilities of a softmax regression fitted at build time on the RNCP blocs,
+  the whole certifications and the ROME's own labels, compétences and texts (``linear.py``);
+  it weighs more on short texts (a bloc) than on long ones (a whole certification), where the
+  neighbours' votes are surer.
 
 A strong title match weighs more than the rest: job titles lean on ``titles``.
 """
@@ -24,8 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from fabrique.engine.matching.labels import LabelIndex
+from fabrique.engine.matching.labels import TITLE_CHARS, LabelIndex
+from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.model import Match
+from fabrique.engine.matching.normalise import terms
 from fabrique.engine.matching.sources import Certification, Rome
 from fabrique.engine.matching.vectors import Floats, Ints, Space, word_features
 
@@ -53,6 +59,16 @@ FLOORS: dict[str, float] = {
 # A strong title match (a job title) outweighs the rest: TITLE_BONUS × (title cosine)^3.
 TITLE_BONUS = 8.0
 TITLE_POWER = 3.0
+# The linear model's weight (its probabilities scaled by their best value), for texts up to
+# LONG_TEXT characters and for longer ones.
+LINEAR_WEIGHT_SHORT = 8.0
+LINEAR_WEIGHT_LONG = 2.0
+LONG_TEXT = 150
+# Nor on job titles: its weight falls from full to nothing as the best title's cosine goes
+# from TITLE_GATE[0] to TITLE_GATE[1] (it learnt from blocs more than from titles).
+TITLE_GATE = (0.7, 0.9)
+# and from nothing to full as a text has from TERM_GATE[0] to TERM_GATE[1] meaningful words.
+TERM_GATE = (3, 6)
 BLOC_NEIGHBOURS = 40
 CERTIFICATION_NEIGHBOURS = 20
 VOTE_POWER = 2.0
@@ -162,6 +178,7 @@ class RomeOccupations:
     blocs: Neighbours
     certifications: Neighbours
     prior: Floats
+    linear: LinearModel
 
     @classmethod
     def build(cls, rome: Rome, certifications: Sequence[Certification]) -> RomeOccupations:
@@ -249,6 +266,23 @@ class RomeOccupations:
             for family in set(targets):
                 prior[family] += 1
         prior /= max(1.0, float(prior.max()))
+        # The linear model's examples: blocs, whole certifications, each title, and each
+        # family's compétences and texts.
+        examples = (
+            bloc_features
+            + certification_features
+            + [features(label) for label in labels]
+            + documents["skills"]
+            + documents["texts"]
+        )
+        example_targets: list[Sequence[int]] = [
+            *bloc_targets,
+            *(targets for _, targets in certified),
+            *([int(fiche_family[owner])] for owner in owners),
+            *([family] for family in range(n)),
+            *([family] for family in range(n)),
+        ]
+        linear = LinearModel.fit(space.vectorise_features(examples), example_targets, n)
         family_fiche = np.asarray([position[code] for code in families], dtype=np.int64)
         return cls(
             codes=codes,
@@ -263,6 +297,7 @@ class RomeOccupations:
             blocs=blocs,
             certifications=by_certification,
             prior=prior,
+            linear=linear,
         )
 
     def components(
@@ -270,7 +305,8 @@ class RomeOccupations:
     ) -> dict[str, Floats]:
         """Raw family scores of each component (rows: texts), for tuning and evaluation.
         ``exclude``: for each text, the position of a certification (among those the index was
-        built with, in order, those with ROME codes) whose blocs must not vote."""
+        built with, in order, those with ROME codes) whose blocs must not vote (the linear
+        model has learnt from them all the same)."""
         groups = None if exclude is None else np.asarray(exclude, dtype=np.int64)
         return self._components(texts, groups)[0]
 
@@ -285,6 +321,16 @@ class RomeOccupations:
         scores["blocs"], bloc_ids, bloc_weights = self.blocs.votes(queries, exclude)
         scores["certifications"], _, _ = self.certifications.votes(queries, exclude)
         scores["prior"] = np.tile(self.prior, (len(texts), 1))
+        # Job titles are read as the title index reads them, typos corrected and abbreviations
+        # expanded ("TECHNICIEN MAINT INDUS"), which the model never saw.
+        short = [i for i, text in enumerate(texts) if len(text) <= TITLE_CHARS]
+        if short:
+            rewritten = self.space.vectorise([self.titles.lexicon.rewrite(texts[i]) for i in short])
+            queries = sp.csr_matrix(sp.vstack([queries, rewritten]))
+            rows = np.arange(len(texts))
+            rows[short] = len(texts) + np.arange(len(short))
+            queries = sp.csr_matrix(queries[rows])
+        scores["linear"] = self.linear.scores(queries)
         return scores, title_rows, bloc_ids, bloc_weights
 
     def match(self, texts: Sequence[str], top: int = 10) -> list[list[Match]]:
@@ -298,9 +344,9 @@ class RomeOccupations:
         if top <= 0 or not texts:
             return [[] for _ in texts]
         scores, title_rows, bloc_ids, bloc_weights = self._components(texts)
-        total = combine(scores)
+        total = combine(scores, texts)
         evidence_found = np.zeros_like(total, dtype=bool)
-        for name in ("titles", "labels", "skills", "texts", "blocs", "certifications"):
+        for name in ("titles", "labels", "skills", "texts", "blocs", "certifications", "linear"):
             evidence_found |= scores[name] > 0
         total[~evidence_found] = 0.0
         results: list[list[Match]] = []
@@ -341,15 +387,29 @@ def _best(scores: Floats, top: int) -> Ints:
     return candidates[order]
 
 
-def combine(scores: dict[str, Floats]) -> Floats:
-    """Weighted mean of the scaled components plus the title bonus, in [0, 1]."""
+def combine(scores: dict[str, Floats], texts: Sequence[str]) -> Floats:
+    """Weighted mean of the scaled components plus the title bonus, in [0, 1]. The texts'
+    lengths and their best title set the linear model's weight."""
+    lengths = [len(text) for text in texts]
+    words = np.asarray([len(terms(text)) for text in texts], dtype=np.float32)[:, None]
     total = np.zeros_like(scores["titles"])
     for name, weight in WEIGHTS.items():
         values = scores[name]
         scale = np.maximum(values.max(axis=1, keepdims=True), FLOORS[name])
         total += weight * values / scale
     total += TITLE_BONUS * np.clip(scores["titles"], 0.0, 1.0) ** TITLE_POWER
-    return total / (sum(WEIGHTS.values()) + TITLE_BONUS)
+    linear_weight = np.where(
+        np.asarray(lengths) > LONG_TEXT, LINEAR_WEIGHT_LONG, LINEAR_WEIGHT_SHORT
+    ).astype(np.float32)[:, None]
+    best_title = scores["titles"].max(axis=1, keepdims=True)
+    low, high = TITLE_GATE
+    linear_weight = linear_weight * np.clip((high - best_title) / (high - low), 0.0, 1.0)
+    fewest, enough = TERM_GATE
+    linear_weight = linear_weight * np.clip((words - fewest) / (enough - fewest), 0.0, 1.0)
+    linear = scores["linear"]
+    total += linear_weight * linear / np.maximum(linear.max(axis=1, keepdims=True), 1e-9)
+    combined: Floats = total / (sum(WEIGHTS.values()) + TITLE_BONUS + linear_weight)
+    return combined
 
 
 def _families(certification: Certification, parents: dict[str, str]) -> list[str]:
