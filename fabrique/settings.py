@@ -134,7 +134,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("FABRIQUE_TEST_SQLITE") or None}
+    # Tests use a file, not Django's shared in-memory database: the live server of the browser
+    # tests then opens and closes its own connections per request, where a shared in-memory
+    # connection is left to the garbage collector (a ResourceWarning since Python 3.13).
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("FABRIQUE_TEST_SQLITE")
+        or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 
 # Cache: per process by default; set REDIS_URL to share it between web processes
 # (login throttling then counts across all of them).

@@ -29,12 +29,21 @@ def reset(url: str) -> None:
     except psycopg.OperationalError as error:
         raise SystemExit(f"PostgreSQL is not reachable for {name}: {error}") from error
     with connection:
-        for database in (f"test_{name}", name):
+        # The test databases: test_NAME, and test_NAME_gw0... of parallel test processes.
+        twins = [
+            row[0]
+            for row in connection.execute(
+                "SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s",
+                [f"test_{name}", f"test_{name}\\_gw%"],
+            )
+        ]
+        for database in (*twins, name):
             connection.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
             )
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    print(f"PostgreSQL database {name} is new and empty (test_{name} dropped).")
+    dropped = ", ".join(twins) or "none"
+    print(f"PostgreSQL database {name} is new and empty (test databases dropped: {dropped}).")
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ from fabrique.people.models import Person, PersonSkill
 from fabrique.referentials.loading import rome_loaded
 from fabrique.referentials.models import Occupation, OccupationSkill, Scheme
 from fabrique.territories.models import EPCI, Commune, IndustrialTerritory
+from fabrique.trainings.demo import build_demo_catalogue
 
 SOURCE_NAME = "demo"
 DEFAULT_SEED = 2026
@@ -135,6 +136,7 @@ def build_world(
     with transaction.atomic(), audit.acting_as(None, source="command"):
         counts = _Builder(random.Random(seed), scale, people_per_scale * scale, progress).run()
         counts["frameworks"] = _build_frameworks()
+        counts["trainings"] = build_demo_catalogue(seed=seed)
         state = DemoState(seed=seed, scale=scale, people_per_scale=people_per_scale, counts=counts)
         DataSource.objects.create(name=SOURCE_NAME, version=state.version, counts=counts)
         audit.record_event(

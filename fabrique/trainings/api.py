@@ -5,8 +5,6 @@ Like the pages, it is public: published trainings answer to anyone; with a token
 browser session) the members of an organisation also read its unpublished trainings.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
@@ -97,8 +95,11 @@ class TrainingOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_url(training: Training) -> str:
-        return training.get_absolute_url()
+    def resolve_url(training: Any) -> str:
+        # Details are built as dicts that carry their address; lists are rows.
+        if isinstance(training, dict):
+            return str(training["url"])
+        return str(training.get_absolute_url())
 
 
 class SessionOut(Schema):
@@ -200,7 +201,8 @@ def _training_detail(training: Training) -> dict[str, Any]:
         "fundings": [row.funding for row in training.fundings.all()],
         "certification": _reference(certification, certification.title) if certification else None,
         "certification_blocs": [
-            _reference(bloc, bloc.label, linked=False) for bloc in training.certification_blocs.all()
+            _reference(bloc, bloc.label, linked=False)
+            for bloc in training.certification_blocs.all()
         ],
         "formacodes": [_reference(f, f.label, linked=False) for f in training.formacodes.all()],
         "occupations": [_reference(o, o.label) for o in training.occupations.all()],

@@ -26,7 +26,7 @@ class Funding(models.TextChoices):
     OPCO = "opco", _("skills operator (OPCO)")
     EMPLOYMENT_SERVICE = "employment_service", _("employment service")
     EMPLOYER = "employer", _("employer")
-    STATE = "state", _("state")
+    STATE = "state", _("the State")
     SELF = "self", _("the learner")
     OTHER = "other", _("other")
 

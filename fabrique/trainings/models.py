@@ -305,9 +305,12 @@ class Enrolment(models.Model):
         verbose_name=_("requested by"),
     )
     note = models.TextField(_("note"), blank=True, help_text=_("Why the person applies."))
-    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
     waitlisted_at = models.DateTimeField(
-        _("waitlisted"), null=True, blank=True, help_text=_("Rank on the waiting list.")
+        _("on the waiting list since"),
+        null=True,
+        blank=True,
+        help_text=_("Gives the rank on the waiting list."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

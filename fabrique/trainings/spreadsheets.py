@@ -673,7 +673,7 @@ def _xlsx_rows(content: bytes) -> tuple[str, Iterator[tuple[int, list[Cell]]]]:
     return title, iter(rows)
 
 
-# --- the command line: ``fabrique import trainings-spreadsheet FILE`` ---------------------------------
+# --- the command line: ``fabrique import trainings-spreadsheet FILE`` -------------------------
 
 
 def run(
@@ -727,7 +727,10 @@ def offer_import_report(report: OfferReport) -> ImportReport:
 
     if report.refused:
         raise InvalidSource(
-            [Problem("trainings-spreadsheet", problem.where, problem.message) for problem in report.errors]
+            [
+                Problem("trainings-spreadsheet", problem.where, problem.message)
+                for problem in report.errors
+            ]
         )
     return ImportReport(
         name="trainings-spreadsheet",
@@ -741,7 +744,8 @@ def _add_arguments(parser: Any) -> None:
     parser.add_argument(
         "--trainings-organisation",
         metavar="SLUG",
-        help="trainings-spreadsheet: the organisation of every training of the file (its short name).",
+        help="trainings-spreadsheet: the organisation of every training of the file "
+        "(its short name).",
     )
 
 

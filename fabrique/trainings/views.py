@@ -44,6 +44,7 @@ def _catalogue_context(
         "map": None,
         "weeks": None,
         "month": None,
+        "more_than": None,
     }
     month = None
     if view == CALENDAR:
@@ -62,7 +63,9 @@ def _catalogue_context(
         sessions = list(result.sessions[: displays.MAP_POINTS])
         context["map"] = displays.session_map(sessions)
         context["shown"] = len(sessions)
-        context["total"] = result.sessions.count() if len(sessions) == displays.MAP_POINTS else len(sessions)
+        context["total"] = (
+            result.sessions.count() if len(sessions) == displays.MAP_POINTS else len(sessions)
+        )
     elif view == CALENDAR and month is not None:
         sessions = list(result.sessions[:CALENDAR_SESSIONS])
         context["weeks"] = displays.month_grid(month, sessions)
@@ -74,7 +77,11 @@ def _catalogue_context(
     else:
         number = request.GET.get("page")
         number = number if number and number.isdigit() and int(number) <= MAX_PAGE else 1
-        context["page"] = Paginator(result.sessions, SESSIONS_PER_PAGE).get_page(number)
+        paginator = Paginator(result.sessions, SESSIONS_PER_PAGE)
+        found = queries.bounded_count(result.sessions)
+        paginator.count = min(found, queries.COUNT_LIMIT)  # type: ignore[misc]
+        context["page"] = paginator.get_page(number)
+        context["more_than"] = queries.COUNT_LIMIT if found > queries.COUNT_LIMIT else None
     context["views"] = [(value, label, value == view) for value, label in VIEWS]
     return context
 

@@ -176,7 +176,7 @@ def test_editor_queries_do_not_grow_with_the_tree(
     client.force_login(coordinator)
     client.get(url("edit", version))
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # 10, and the header's unread notifications
         response = client.get(url("edit", version))
 
     assert len(response.context["blocs"]) == count

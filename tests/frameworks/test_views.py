@@ -70,8 +70,8 @@ def test_list_queries_do_not_grow_with_frameworks(
     client.get(reverse("frameworks:list"))  # the session and the user are loaded once
 
     # session, user, memberships (roles, then coordinator organisations and their partners),
-    # count, page
-    with django_assert_num_queries(7):
+    # count, page, the header's unread notifications
+    with django_assert_num_queries(8):
         response = client.get(reverse("frameworks:list"))
 
     assert len(response.context["page"]) == count
@@ -302,7 +302,7 @@ def test_framework_page_queries_do_not_grow_with_the_tree(
     client.force_login(coordinator)
     client.get(version.framework.get_absolute_url())
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # 11, and the header's unread notifications
         response = client.get(version.framework.get_absolute_url())
 
     assert len(response.context["blocs"]) == count

@@ -4,47 +4,25 @@ A worker is another process (``fabrique worker --batch``, found next to this Pyt
 must reach the test database and only see committed rows: tests that start one use
 ``@pytest.mark.django_db(transaction=True)``. On PostgreSQL the worker connects to the test
 database by name. On SQLite the test database must be a file, since an in-memory database
-lives inside this process: when the suite would use one (``FABRIQUE_TEST_SQLITE`` unset),
-this module names a temporary file instead, for the whole session. Conftest modules are
-imported while tests are collected, before the test database is created, so this happens in
-time; setting ``FABRIQUE_TEST_SQLITE=var/test-NAME.sqlite3`` does the same explicitly.
+lives inside this process: the settings name one under ``var/`` (or ``FABRIQUE_TEST_SQLITE``).
 """
 
-import atexit
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 FABRIQUE = Path(sys.executable).with_name("fabrique")
 WORKER_SETTINGS = "tests.jobs.worker_settings"
 TIMEOUT = 60
-
-
-def _use_a_file_for_the_sqlite_test_database() -> None:
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.sqlite3":
-        return
-    test = database.setdefault("TEST", {})
-    if test.get("NAME"):
-        return
-    directory = tempfile.mkdtemp(prefix="fabrique-test-")
-    test["NAME"] = str(Path(directory) / "test.sqlite3")
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-
-
-_use_a_file_for_the_sqlite_test_database()
 
 
 def database_url() -> str:

@@ -53,8 +53,8 @@ def test_job_list_queries_do_not_grow_with_jobs(client, django_assert_num_querie
     JobProgressFactory.create_batch(count, owner=owner)
     client.force_login(owner)
 
-    # session, user, roles (platform admin?), count, page of jobs
-    with django_assert_num_queries(5):
+    # session, user, roles (platform admin?), unread notifications, count, page of jobs
+    with django_assert_num_queries(6):
         response = client.get(reverse("jobs:list"))
 
     assert len(response.context["jobs"]) == count
