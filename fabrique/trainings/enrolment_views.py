@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from fabrique.accounts.models import User
 from fabrique.people.models import Person
-from fabrique.trainings import actions, enrolment_rules
+from fabrique.trainings import actions, enrolment_rules, ical
 from fabrique.trainings.enrolment_forms import ApplyForm, ApplyForPersonForm, ReasonForm
 from fabrique.trainings.enums import TRANSITIONS, EnrolmentState, SessionStatus
 from fabrique.trainings.models import Enrolment, Session
@@ -299,10 +299,15 @@ def my_enrolments(request: HttpRequest) -> HttpResponse:
         followed_page = Paginator(followed, ENROLMENTS_PER_PAGE).get_page(request.GET.get("page"))
     for enrolment in [*own, *(followed_page or [])]:
         enrolment.can_withdraw = E.WITHDRAWN in TRANSITIONS[enrolment.state]
+    person = Person.objects.filter(user=user).first()
     return render(
         request,
         "trainings/enrolment_mine.html",
-        {"own": own, "page": followed_page},
+        {
+            "own": own,
+            "page": followed_page,
+            "feed_url": request.build_absolute_uri(ical.person_feed_url(person)) if person else "",
+        },
     )
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fabrique.accounts.models import Organisation
-from fabrique.trainings import offer, spreadsheet_export, spreadsheet_rules, spreadsheets
+from fabrique.trainings import offer, spreadsheet_export, spreadsheets, transfer_rules
 from fabrique.trainings.records import OrganisationRecord, Origin, SessionRecord, TrainingRecord
 
 IMPORT_SALT = "fabrique.trainings.spreadsheet"
@@ -48,7 +48,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        organisations = spreadsheet_rules.importable_organisations(user).order_by("name")
+        organisations = transfer_rules.offer_import_organisations(user)
         field = self.fields["organisation"]
         field.queryset = organisations  # type: ignore[attr-defined]
         if len(choices := list(organisations[:2])) == 1:
@@ -159,7 +159,7 @@ def spreadsheet_import(request: HttpRequest) -> HttpResponse:
     """Upload a file, see the preview and what would change, then confirm: nothing is written
     before the confirmation, and nothing at all when a row is refused."""
     user = request.user
-    if not spreadsheet_rules.can_import_any_offer(user):
+    if not transfer_rules.can_import_offer(user):
         raise PermissionDenied
     if request.method == "POST" and "payload" in request.POST:
         return _import_confirm(request)
@@ -212,7 +212,7 @@ def _import_confirm(request: HttpRequest) -> HttpResponse:
     if payload.get("user") != user.pk:
         raise PermissionDenied
     organisation = Organisation.objects.filter(slug=payload["organisation"]).first()
-    if organisation is None or not spreadsheet_rules.can_import_offer(user, organisation):
+    if organisation is None or not transfer_rules.can_import_offer_for(user, organisation):
         raise PermissionDenied
     records = records_from_data(payload["records"])
     report = offer.write_offer(records=records, by=user, wet_run=True, organisation=organisation)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from fabrique.accounts.models import Organisation
 from fabrique.people.models import Person
-from fabrique.trainings import displays, ical, queries, rules
+from fabrique.trainings import displays, ical, queries, rules, transfer_rules
 from fabrique.trainings.catalogue_forms import CALENDAR, MAP, VIEWS, CatalogueForm, parse_month
 from fabrique.trainings.enums import SessionStatus
 from fabrique.trainings.models import Session, Training
@@ -89,8 +89,10 @@ def _catalogue_context(
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueForm(request.GET)
     context = _catalogue_context(request, form)
-    template = "trainings/catalogue.html#results" if request.htmx else "trainings/catalogue.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "trainings/catalogue.html#results", context)
+    context["can_import"] = transfer_rules.can_import_offer(request.user)
+    return render(request, "trainings/catalogue.html", context)
 
 
 def organisation_offer(request: HttpRequest, slug: str) -> HttpResponse:

@@ -170,9 +170,20 @@ def test_import_for_another_organisation_is_refused(client, centre, make_member)
     assert "payload" not in response.context
 
 
-def test_import_page_lets_platform_admins_choose_any_training_organisation(client, centre):
-    OrganisationFactory(company=True)
+def test_import_page_lets_platform_admins_choose_any_organisation(client, centre):
+    academy = OrganisationFactory(company=True, name="Académie Usinor")
     client.force_login(UserFactory(superuser=True))
+
+    response = client.get(IMPORT)
+
+    assert set(response.context["form"].fields["organisation"].queryset) == {centre, academy}
+
+
+def test_import_page_lists_only_the_organisations_a_trainer_publishes_for(
+    client, centre, make_member
+):
+    OrganisationFactory(name="Autre organisme")
+    client.force_login(make_member(Role.TRAINER, centre))
 
     response = client.get(IMPORT)
 
