@@ -200,6 +200,8 @@ STORAGES = {
 # Mail: the console in the demo and in development, SMTP from the environment otherwise.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fabrique <noreply@fabrique.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of the site (https://fabrique.example.org), for links in e-mails.
+FABRIQUE_SITE_URL = os.environ.get("FABRIQUE_SITE_URL", "").rstrip("/")
 if TESTING:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 elif DEMO or (MODE != "production" and "EMAIL_HOST" not in os.environ):

@@ -88,6 +88,11 @@ class Problem:
     where: str
     reason: str
 
+    @property
+    def message(self) -> str:
+        """The reason, under the name the pages' problem tables read."""
+        return self.reason
+
     def __str__(self) -> str:
         return (
             f"{self.file}, {self.where}: {self.reason}"

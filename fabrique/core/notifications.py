@@ -43,7 +43,7 @@ def _mailable(user: User) -> bool:
 
 
 def _email(user: User, text: str, url: str) -> EmailMessage:
-    site = getattr(settings, "FABRIQUE_SITE_URL", "").rstrip("/")
+    site = settings.FABRIQUE_SITE_URL
     brand = settings.FABRIQUE_BRAND["name"]
     with translation.override(user.language):
         subject = _("%(brand)s: %(message)s") % {"brand": brand, "message": text}

@@ -156,3 +156,15 @@ def test_notifications_page_query_count_does_not_grow(client, django_assert_max_
         response = client.get(reverse("core:notifications"))
 
     assert response.content.decode().count('id="notification-') == count
+
+
+def test_notification_mail_links_to_the_public_address_of_the_site(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.FABRIQUE_SITE_URL = "https://fabrique.example.org"
+    user = UserFactory(language="fr")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(users=[user], message="Inscription acceptée", url="/formations/sessions/7/")
+
+    assert "https://fabrique.example.org/formations/sessions/7/" in mail.outbox[0].body
