@@ -8,6 +8,7 @@ under ``var/`` everywhere, commands included.
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -139,7 +140,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # connection is left to the garbage collector (a ResourceWarning since Python 3.13).
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get("FABRIQUE_TEST_SQLITE")
-        or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+        or str(Path(tempfile.gettempdir()) / f"fabrique-test-{os.getpid()}.sqlite3")
     }
 
 # Cache: per process by default; set REDIS_URL to share it between web processes

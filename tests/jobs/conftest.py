@@ -4,7 +4,7 @@ A worker is another process (``fabrique worker --batch``, found next to this Pyt
 must reach the test database and only see committed rows: tests that start one use
 ``@pytest.mark.django_db(transaction=True)``. On PostgreSQL the worker connects to the test
 database by name. On SQLite the test database must be a file, since an in-memory database
-lives inside this process: the settings name one under ``var/`` (or ``FABRIQUE_TEST_SQLITE``).
+lives inside this process: the settings name a temporary file (or ``FABRIQUE_TEST_SQLITE``).
 """
 
 import os
