@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "fabrique.frameworks",
     "fabrique.people",
     "fabrique.trainings",
+    "fabrique.needs",
     "fabrique.jobs",
     "fabrique.demo",
 ]

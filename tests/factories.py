@@ -593,3 +593,75 @@ class NotificationFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     message = "Votre inscription est acceptée."
     url = "/"
+
+
+# --- needs of industrial projects -------------------------------------------------------------
+
+from fabrique.needs.enums import AgeBand  # noqa: E402
+from fabrique.needs.models import (  # noqa: E402
+    BmoFigure,
+    HiringNeed,
+    IndustrialProject,
+    WorkforceLine,
+    WorkforceSnapshot,
+)
+
+
+class IndustrialProjectFactory(DjangoModelFactory):
+    """A confidential project of a company near Forbach; trait ``public``."""
+
+    class Meta:
+        model = IndustrialProject
+
+    company = factory.SubFactory(OrganisationFactory, company=True)
+    name = factory.Sequence(lambda n: f"Nouvelle ligne d'injection {n}")
+    commune = factory.SubFactory(CommuneFactory)
+    latitude = 49.188
+    longitude = 6.896
+    investment_eur = 12_000_000
+
+    class Params:
+        public = factory.Trait(confidential=False)
+
+
+class HiringNeedFactory(DjangoModelFactory):
+    class Meta:
+        model = HiringNeed
+
+    project = factory.SubFactory(IndustrialProjectFactory)
+    occupation = factory.SubFactory(OccupationFactory)
+    count = 5
+    needed_by = factory.LazyFunction(lambda: _dt.date.today() + _dt.timedelta(days=270))
+
+
+class WorkforceSnapshotFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkforceSnapshot
+
+    employer = factory.SubFactory(OrganisationFactory, company=True)
+    taken_on = factory.Sequence(lambda n: _dt.date(2026, 1, 1) + _dt.timedelta(days=n))
+
+
+class WorkforceLineFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkforceLine
+
+    snapshot = factory.SubFactory(WorkforceSnapshotFactory)
+    occupation = factory.SubFactory(OccupationFactory)
+    age_band = AgeBand.FROM_55
+    headcount = 12
+
+
+class BmoFigureFactory(DjangoModelFactory):
+    class Meta:
+        model = BmoFigure
+
+    year = 2024
+    bassin = factory.SubFactory(BassinEmploiFactory)
+    occupation_code = factory.Sequence(lambda n: f"D1X{n:02d}")
+    occupation_label = "Régleurs"
+    family_code = "D"
+    family_label = "Mécanique, travail des métaux"
+    projects = 120
+    difficult = 80
+    seasonal = 0
