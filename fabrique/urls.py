@@ -19,6 +19,7 @@ urlpatterns = [
     path("referentiels/", include("fabrique.referentials.urls")),
     path("cadres-de-competences/", include("fabrique.frameworks.urls")),
     path("formations/", include("fabrique.trainings.urls")),
+    path("besoins/", include("fabrique.needs.urls")),
     path("personnes/", include("fabrique.people.urls")),
     path("taches/", include("fabrique.jobs.urls")),
     path("api/v1/", api.urls),

@@ -59,3 +59,13 @@ def module_transaction(django_db_setup, django_db_blocker) -> Iterator[None]:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def matcher_ready() -> None:
+    """The text matcher's ROME indexes, loaded in this process (built first if var/ has none),
+    so that a test of a page does not wait for a build."""
+    from fabrique.referentials import matching
+
+    matching.occupations([""], scheme="rome", top=1)
+    matching.skills([""], scheme="rome", top=1)

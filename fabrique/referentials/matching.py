@@ -17,7 +17,7 @@ from django.conf import settings
 from fabrique.engine.matching import Match
 from fabrique.engine.matching import index as engine
 
-__all__ = ["SCHEMES", "Match", "cache_dir", "occupations", "skills", "warm"]
+__all__ = ["SCHEMES", "Match", "cache_dir", "occupations", "ready", "skills", "warm"]
 
 SCHEMES = engine.SCHEMES
 _lock = threading.Lock()
@@ -29,8 +29,14 @@ def cache_dir() -> Path:
     return Path(settings.VAR_DIR) / "matching"
 
 
-def _matcher(kind: engine.Kind, scheme: str) -> engine.Matcher:
+def _cache_key() -> str:
     global _key
+    if _key is None:
+        _key = engine.cache_key(Path(settings.DATA_DIR))
+    return _key
+
+
+def _matcher(kind: engine.Kind, scheme: str) -> engine.Matcher:
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
     found = _loaded.get((kind, scheme))
@@ -38,17 +44,24 @@ def _matcher(kind: engine.Kind, scheme: str) -> engine.Matcher:
         return found
     with _lock:
         if (kind, scheme) not in _loaded:
-            data_dir = Path(settings.DATA_DIR)
-            if _key is None:
-                _key = engine.cache_key(data_dir)
             _loaded[(kind, scheme)] = engine.load_or_build(
                 kind,
                 scheme,  # type: ignore[arg-type]
-                data_dir,
+                Path(settings.DATA_DIR),
                 cache_dir(),
-                key=_key,
+                key=_cache_key(),
             )
         return _loaded[(kind, scheme)]
+
+
+def ready(kind: engine.Kind, scheme: str) -> bool:
+    """Whether the matcher answers without building its index first (10 to 30 s): it is
+    loaded in this process, or built on disk. Searches use the matcher only as an extra, and
+    only when it is ready; ``warm()`` (the ``prepare_matcher`` job) builds it."""
+    if (kind, scheme) in _loaded:
+        return True
+    path = engine.cache_path(kind, scheme, cache_dir(), _cache_key())  # type: ignore[arg-type]
+    return path.exists()
 
 
 def occupations(texts: Sequence[str], *, scheme: str = "rome", top: int = 10) -> list[list[Match]]:

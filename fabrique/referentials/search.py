@@ -450,6 +450,8 @@ def _matcher_hits(kind: str, query: str, *, scheme: str, include_obsolete: bool)
     model: type[Occupation] | type[Skill] = Occupation if kind == OCCUPATIONS else Skill
     scored: list[tuple[float, str, str, str]] = []
     for each in schemes:
+        if not matching.ready(kind, each):  # never make a search wait for an index build
+            continue
         try:
             proposed = match([query], scheme=each, top=APPROXIMATE_LIMIT)[0]
         except Exception:  # an extra for search: its failure must not fail the search

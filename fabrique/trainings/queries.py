@@ -171,6 +171,8 @@ def matched_occupation_codes(text: str) -> tuple[str, ...]:
     """ROME fiches the text matcher proposes for ``text``; none when it is unavailable."""
     from fabrique.referentials import matching
 
+    if not matching.ready("occupations", Scheme.ROME):  # never wait for an index build
+        return ()
     try:
         found = matching.occupations([text], scheme=Scheme.ROME, top=MATCHER_TOP)[0]
     except Exception:  # an extra of the search: its failure must not fail the search

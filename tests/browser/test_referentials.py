@@ -33,6 +33,7 @@ def french(msgid: str) -> str:
 def no_matcher(monkeypatch):
     """Searches find what the database holds (the live server runs in this process)."""
     monkeypatch.setattr(matching, "occupations", lambda texts, **options: [[] for _t in texts])
+    monkeypatch.setattr(matching, "ready", lambda kind, scheme: True)
     monkeypatch.setattr(matching, "skills", lambda texts, **options: [[] for _t in texts])
 
 
@@ -104,7 +105,7 @@ def test_search_works_without_javascript(browser, live_server, welder, no_matche
 
 
 def test_trainer_analyses_a_job_ad_and_gives_the_skills_to_a_person(
-    page, make_member, welder, page_errors
+    matcher_ready, page, make_member, welder, page_errors
 ):
     agency = OrganisationFactory(employment_service=True)
     person = PersonFactory(organisation=agency, first_name="Inès", last_name="Roux")
@@ -130,7 +131,7 @@ def test_trainer_analyses_a_job_ad_and_gives_the_skills_to_a_person(
 
 
 def test_trainer_adds_skills_suggested_from_a_text_on_the_person_page(
-    page, make_member, welder, page_errors
+    matcher_ready, page, make_member, welder, page_errors
 ):
     agency = OrganisationFactory(employment_service=True)
     person = PersonFactory(organisation=agency, first_name="Inès", last_name="Roux")
@@ -168,7 +169,9 @@ def test_referential_page_passes_the_basic_accessibility_audit(page, welder, no_
     assert accessibility_problems(page) == []
 
 
-def test_analyse_page_with_results_passes_the_basic_accessibility_audit(page, make_member, welder):
+def test_analyse_page_with_results_passes_the_basic_accessibility_audit(
+    matcher_ready, page, make_member, welder
+):
     agency = OrganisationFactory(employment_service=True)
     PersonFactory(organisation=agency)
     log_in(page, email=make_member(Role.TRAINER, agency, email="audit@example.org").email)

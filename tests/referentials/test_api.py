@@ -40,6 +40,7 @@ def post(client, url, body, **headers):
 @pytest.fixture
 def no_matcher(monkeypatch):
     monkeypatch.setattr(matching, "occupations", lambda texts, **options: [[] for _t in texts])
+    monkeypatch.setattr(matching, "ready", lambda kind, scheme: True)
     monkeypatch.setattr(matching, "skills", lambda texts, **options: [[] for _t in texts])
 
 

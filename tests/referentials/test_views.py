@@ -58,6 +58,7 @@ def client(client):
 def no_matcher(monkeypatch):
     """The text matcher proposes nothing: searches find what the database holds, no more."""
     monkeypatch.setattr(matching, "occupations", lambda texts, **options: [[] for _t in texts])
+    monkeypatch.setattr(matching, "ready", lambda kind, scheme: True)
     monkeypatch.setattr(matching, "skills", lambda texts, **options: [[] for _t in texts])
 
 

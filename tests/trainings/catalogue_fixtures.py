@@ -11,6 +11,7 @@ from tests.factories import CommuneFactory
 def no_matcher(monkeypatch):
     """The text matcher proposes nothing (its indexes are not built in tests)."""
     monkeypatch.setattr(matching, "occupations", lambda texts, **options: [[] for _t in texts])
+    monkeypatch.setattr(matching, "ready", lambda kind, scheme: True)
 
 
 @pytest.fixture
@@ -25,6 +26,7 @@ def matcher_proposes(monkeypatch):
             return [[Match(code=code, label=code, score=0.8) for code in codes] for _t in texts]
 
         monkeypatch.setattr(matching, "occupations", occupations)
+        monkeypatch.setattr(matching, "ready", lambda kind, scheme: True)
         return calls
 
     return propose

@@ -56,6 +56,11 @@ def cache_key(data_dir: Path) -> str:
     return f"{sources.content_hash(sources.source_files(data_dir))[:16]}-{code_version()}"
 
 
+def cache_path(kind: Kind, scheme: Scheme, cache_dir: Path, key: str) -> Path:
+    """Where the index of ``kind`` in ``scheme`` for the data and code of ``key`` is kept."""
+    return cache_dir / f"{kind}-{scheme}-{key}.pickle"
+
+
 def load_or_build(
     kind: Kind,
     scheme: Scheme,
@@ -70,7 +75,7 @@ def load_or_build(
         raise ValueError(f"no matcher for {kind} in {scheme}")
     if cache_dir is None:
         return builder(kind, scheme, data_dir)
-    path = cache_dir / f"{kind}-{scheme}-{key or cache_key(data_dir)}.pickle"
+    path = cache_path(kind, scheme, cache_dir, key or cache_key(data_dir))
     if path.exists():
         with path.open("rb") as handle:
             loaded = pickle.load(handle)

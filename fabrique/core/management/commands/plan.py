@@ -44,7 +44,11 @@ class Command(BaseCommand):
         scenario = _read_scenario(scenario_path)
         if options["action"] == "solve":
             output = options.get("output")
-            text = result_to_json(solve(scenario))
+            stats: dict[str, float] = {}
+            text = result_to_json(solve(scenario, stats=stats))
+            if int(str(options.get("verbosity", 1))) >= 2:
+                figures = " ".join(f"{key}={value:g}" for key, value in stats.items())
+                self.stderr.write(f"solver: {figures}")
             if isinstance(output, Path):
                 _write_atomically(output, text)
             else:

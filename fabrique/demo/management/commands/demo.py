@@ -200,6 +200,7 @@ class Command(BaseCommand):
             self._done(f"Référentiels loaded: {versions}", started)
         if later := [name for name in names if name not in SOURCES_FOR_THE_WORLD]:
             self._queue_referentials(later, serving=not options["no_serve"])
+        self._queue_matcher()
 
         state = demo_state()
         if state is None:
@@ -245,6 +246,23 @@ class Command(BaseCommand):
         )
         when = "the worker runs it now" if serving else "run `fabrique worker --batch` to load them"
         self.stdout.write(f"{label} queued as job {job.id}: {when}.")
+
+    def _queue_matcher(self) -> None:
+        """The text matcher's indexes (10 to 30 s to build) are prepared by the worker too;
+        until they are, searches answer without the matcher's suggestions."""
+        from fabrique.jobs.actions import enqueue_job
+        from fabrique.jobs.models import JobProgress
+        from fabrique.referentials import matching
+        from fabrique.referentials.tasks import prepare_matcher
+
+        if matching.ready("occupations", "rome") and matching.ready("skills", "rome"):
+            return
+        label = "Text matcher: indexes"
+        queued = JobProgress.objects.filter(
+            label=label, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+        ).first()
+        job = queued or enqueue_job(task=prepare_matcher, label=label, by=None)
+        self.stdout.write(f"{label} queued as job {job.id}.")
 
     def _warn_if_other_world(self, state: Any, options: dict[str, Any]) -> None:
         wanted_scale, wanted_seed = options["scale"], options["seed"]
