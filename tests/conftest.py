@@ -69,3 +69,21 @@ def matcher_ready() -> None:
 
     matching.occupations([""], scheme="rome", top=1)
     matching.skills([""], scheme="rome", top=1)
+
+
+@pytest.fixture
+def api_schema(db):
+    """The OpenAPI schema of the API served in this process, for ``tests.api.fuzzing``."""
+    import schemathesis
+    from django.core.signals import request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    # As Django's test client does: requests must not close the test's connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)

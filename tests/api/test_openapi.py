@@ -5,10 +5,6 @@ schemathesis command line against a real server on a demo database (see .ci/run)
 """
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings, strategies
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -60,19 +56,6 @@ def test_operations_described_as_protected_refuse_anonymous_calls(db, client, op
             mismatches.append(f"GET {path}: {status}, expected {expected}")
 
     assert mismatches == []
-
-
-@pytest.fixture
-def api_schema(db):
-    # As Django's test client does: a request must not close the connection that holds the
-    # test's transaction (Django closes connections at the end of each request).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi(OPENAPI_URL, get_wsgi_application())
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 def test_api_never_answers_with_a_server_error(api_schema, coordinator_token, subtests):

@@ -1,18 +1,12 @@
 import json
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings, strategies
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
 
 from fabrique.accounts.enums import Role
 from fabrique.accounts.models import ApiToken
 from fabrique.trainings.enums import EnrolmentState, SessionStatus
 from fabrique.trainings.models import Enrolment, Session
+from tests.api.fuzzing import fuzz_operations
 from tests.factories import (
     EnrolmentFactory,
     OrganisationFactory,
@@ -214,46 +208,12 @@ def test_the_person_withdraws(client, session, learner):
     assert (response.status_code, response.json()["state"]) == (200, E.WITHDRAWN)
 
 
-@pytest.fixture
-def api_schema(db):
-    # As Django's test client does: requests must not close the test's connection.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
 def test_enrolments_api_never_answers_with_a_server_error(api_schema, session, trainer, subtests):
     learner = PersonFactory(organisation=session.training.organisation)
     enrolment = EnrolmentFactory(session=session, person=learner)
     headers = bearer(trainer)
     known = {"enrolment_id": enrolment.pk}
 
-    for result in api_schema.get_all_operations():
-        operation = result.ok()
-        if not operation.path.startswith(BASE):
-            continue
-        cases = strategies.one_of(
-            operation.as_strategy(GenerationMode.POSITIVE),
-            operation.as_strategy(GenerationMode.NEGATIVE),
-        )
+    fuzzed = fuzz_operations(api_schema, subtests, prefix=BASE, known=known, headers=headers)
 
-        @settings(
-            max_examples=25,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=cases, on_known=strategies.booleans())
-        def call(case, on_known):
-            if on_known and case.path_parameters:
-                case.path_parameters = {
-                    name: known.get(name, value) for name, value in case.path_parameters.items()
-                }
-            case.call_and_validate(headers=headers, checks=[not_a_server_error])
-
-        with subtests.test(msg=operation.label):
-            call()
+    assert fuzzed > 0

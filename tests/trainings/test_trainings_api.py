@@ -3,15 +3,9 @@
 server error whatever the input (schemathesis)."""
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings, strategies
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
 
 from fabrique.accounts.models import ApiToken
+from tests.api.fuzzing import fuzz_operations
 from tests.factories import (
     OccupationFactory,
     SessionFactory,
@@ -108,44 +102,10 @@ def test_odd_input_is_refused_not_a_server_error(client):
     assert client.get(f"{API}/sessions", {"modality": "teleport"}).status_code == 422
 
 
-@pytest.fixture
-def api_schema(db):
-    # As Django's test client does: requests must not close the test's connection.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
 def test_trainings_api_never_answers_with_a_server_error(api_schema, towns, subtests):
     session = SessionFactory()
     known = {"pk": session.pk}
 
-    for result in api_schema.get_all_operations():
-        operation = result.ok()
-        if not operation.path.startswith(API):
-            continue
-        cases = strategies.one_of(
-            operation.as_strategy(GenerationMode.POSITIVE),
-            operation.as_strategy(GenerationMode.NEGATIVE),
-        )
+    fuzzed = fuzz_operations(api_schema, subtests, prefix=API, known=known, examples=30)
 
-        @settings(
-            max_examples=30,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=cases, on_known=strategies.booleans())
-        def call(case, on_known):
-            if on_known and case.path_parameters:
-                case.path_parameters = {
-                    name: known.get(name, value) for name, value in case.path_parameters.items()
-                }
-            case.call_and_validate(checks=[not_a_server_error])
-
-        with subtests.test(msg=operation.label):
-            call()
+    assert fuzzed > 0
