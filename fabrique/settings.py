@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "fabrique.trainings",
     "fabrique.needs",
     "fabrique.jobs",
+    "fabrique.planning",
+    "fabrique.platforms",
     "fabrique.demo",
 ]
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("besoins/", include("fabrique.needs.urls")),
     path("personnes/", include("fabrique.people.urls")),
     path("taches/", include("fabrique.jobs.urls")),
+    path("planification/", include("fabrique.planning.urls")),
+    path("mon-espace/", include("fabrique.people.urls_space")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", core_views.set_language, name="set_language"),

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlatformsConfig(AppConfig):
+    name = "fabrique.platforms"
+    label = "platforms"
+    verbose_name = _("Technical platforms")
