@@ -40,6 +40,12 @@ class Person(models.Model):
         related_name="+",
         verbose_name=_("current occupation"),
     )
+    past_occupations = models.ManyToManyField(
+        "referentials.Occupation",
+        blank=True,
+        related_name="+",
+        verbose_name=_("past occupations"),
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
