@@ -34,6 +34,7 @@ from fabrique.core.models import DataSource
 from fabrique.core.progress import ProgressCallback, no_progress
 from fabrique.demo.logins import DEMO_PASSWORD, LOGINS, LoginSpec
 from fabrique.demo.names import pick_name
+from fabrique.demo.needs import build_demo_needs
 from fabrique.demo.population import Area, Occupations, Population, cumulative
 from fabrique.demo.world import (
     EMAIL_DOMAIN,
@@ -137,6 +138,7 @@ def build_world(
         counts = _Builder(random.Random(seed), scale, people_per_scale * scale, progress).run()
         counts["frameworks"] = _build_frameworks()
         counts["trainings"] = build_demo_catalogue(seed=seed)
+        counts.update(build_demo_needs(seed=seed))
         state = DemoState(seed=seed, scale=scale, people_per_scale=people_per_scale, counts=counts)
         DataSource.objects.create(name=SOURCE_NAME, version=state.version, counts=counts)
         audit.record_event(

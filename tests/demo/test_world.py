@@ -1,6 +1,7 @@
 """The demo world, built once for this module (300 people) over the real shipped geography of
 the départements 57, 25 and 54."""
 
+import datetime
 from collections import Counter
 
 import pytest
@@ -295,3 +296,26 @@ def test_building_again_writes_nothing():
     assert report.built is False
     assert (report.state.seed, report.state.scale) == (11, 1)
     assert (world_digest(), AuditEvent.objects.count(), Person.objects.count()) == before
+
+
+def test_each_territory_has_industrial_projects_with_dated_needs_and_a_scenario():
+    from fabrique.demo.needs import HORIZON_DAYS
+    from fabrique.needs.models import HiringNeed, IndustrialProject
+    from fabrique.planning.models import Scenario
+
+    for spec in TERRITORIES:
+        territory = IndustrialTerritory.objects.get(code=spec.code)
+        projects = IndustrialProject.objects.filter(territory=territory)
+        assert projects.exists(), spec.code
+        for project in projects.select_related("company", "commune"):
+            assert project.company.kind == Kind.COMPANY
+            assert project.latitude is not None
+            assert project.commune is not None
+        needs = HiringNeed.objects.filter(project__territory=territory)
+        assert needs.count() >= projects.count()
+        horizon_end = REFERENCE_DATE + datetime.timedelta(days=HORIZON_DAYS)
+        assert all(REFERENCE_DATE < n.needed_by <= horizon_end for n in needs)
+        (scenario,) = Scenario.objects.filter(territory=territory)
+        assert scenario.horizon_start == REFERENCE_DATE
+        assert scenario.horizon_end == horizon_end
+        assert scenario.created_by is not None
