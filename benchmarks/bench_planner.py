@@ -4,14 +4,18 @@ Scenarios are generated with a fixed seed: candidates around the towns of a regi
 kilometres from the town centre), skills and occupations drawn from a few hundred codes,
 sessions at training centres (a third with a prerequisite), needs at industrial sites,
 travel radii of 20 to 60 km. The whole command runs in a subprocess (reading the file
-included) under /usr/bin/time; every result is then checked with the validator. Run (or
-`make bench`):
+included) under /usr/bin/time; every result is then checked with the validator. Printed per
+size: eligible candidate × session (and direct) pairs, arcs of the solver's network (training
+groups), arcs of the last restricted networks, rounds of pricing, components, candidate nodes
+after merging, wall seconds of the whole command, CPU seconds (user + system: the machine is
+shared, so wall time alone says little), peak memory. Run (or `make bench`, all three sizes):
 
     .venv/bin/python benchmarks/bench_planner.py [territory|departement|region ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -113,7 +117,7 @@ def run(name: str, directory: Path) -> bool:
     path.write_text(json.dumps(scenario(name)), encoding="utf-8")
     env = {**os.environ, "FABRIQUE_MODE": "test"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    command = ["/usr/bin/time", "-f", "TIME %e %M %P", str(FABRIQUE), "plan", "-v", "2",
+    command = ["/usr/bin/time", "-f", "TIME %e %M %U %S", str(FABRIQUE), "plan", "-v", "2",
                "solve", str(path), "--output", str(output)]  # fmt: skip
     wall = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
@@ -123,19 +127,22 @@ def run(name: str, directory: Path) -> bool:
         return False
     lines = done.stderr.splitlines()
     figures = dict(item.split("=") for item in lines[-2].removeprefix("solver: ").split())
-    _, seconds, kilobytes, cpu = lines[-1].split()
+    _, seconds, kilobytes, user, system = lines[-1].split()
     scenario_ = read_scenario(path.read_bytes())
     result = read_result(output.read_bytes())
     problems = violations(scenario_, result)
     target = SIZES[name][-1]
+    figure = {key: int(float(value)) for key, value in figures.items() if "seconds" not in key}
     print(
         f"{name:12} {len(scenario_.candidates):>7} × {len(scenario_.sessions):>6} × "
-        f"{len(scenario_.needs):>5}: eligible arcs {int(float(figures['eligible_arcs'])):>11,}, "
-        f"network arcs {int(float(figures['network_arcs'])):>10,} ({figures['rounds']} rounds), "
-        f"{float(seconds):6.2f} s wall (target {target:g} s; prepare "
-        f"{float(figures['prepare_seconds']):.2f} s, flow {float(figures['flow_seconds']):.2f} s"
-        f"), peak {int(kilobytes) / 1024:,.0f} MB, CPU {cpu}; filled {result.filled}/"
-        f"{result.demand}, cost {result.total_cost_eur:,.2f} €; "
+        f"{len(scenario_.needs):>5}: eligible pairs {figure['eligible_pairs']:>11,}, "
+        f"group arcs {figure['eligible_arcs']:>10,}, network arcs {figure['network_arcs']:>9,} "
+        f"({figure['rounds']} rounds, {figure['components']} components, "
+        f"{figure['units']:,} candidate nodes); {float(seconds):6.2f} s wall (target "
+        f"{target:g} s; prepare {float(figures['prepare_seconds']):.2f} s, flow "
+        f"{float(figures['flow_seconds']):.2f} s), CPU {float(user) + float(system):.2f} s, "
+        f"peak {int(kilobytes) / 1024:,.0f} MB; filled {result.filled}/{result.demand}, "
+        f"cost {result.total_cost_eur:,.2f} €; "
         f"{'valid' if not problems else f'{len(problems)} VIOLATIONS'}"
     )
     del wall
@@ -143,7 +150,16 @@ def run(name: str, directory: Path) -> bool:
 
 
 def main() -> int:
-    names = sys.argv[1:] or list(SIZES)
+    parser = argparse.ArgumentParser(
+        description="Wall time, CPU time and peak memory of `fabrique plan solve` per size."
+    )
+    parser.add_argument(
+        "sizes", nargs="*", metavar="SIZE", help=f"any of {', '.join(SIZES)} (default: all three)"
+    )
+    names = parser.parse_args().sizes or list(SIZES)
+    for name in names:
+        if name not in SIZES:
+            parser.error(f"unknown size {name!r} (choose from {', '.join(SIZES)})")
     with tempfile.TemporaryDirectory() as directory:
         ok = [run(name, Path(directory)) for name in names]
     return 0 if all(ok) else 1

@@ -23,6 +23,7 @@ urlpatterns = [
     path("personnes/", include("fabrique.people.urls")),
     path("taches/", include("fabrique.jobs.urls")),
     path("planification/", include("fabrique.planning.urls")),
+    path("plateformes/", include("fabrique.platforms.urls")),
     path("mon-espace/", include("fabrique.people.urls_space")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

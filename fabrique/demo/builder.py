@@ -48,6 +48,7 @@ from fabrique.demo.world import (
     TerritorySpec,
 )
 from fabrique.people.models import Person, PersonSkill
+from fabrique.platforms.demo import build_demo_platforms
 from fabrique.referentials.loading import rome_loaded
 from fabrique.referentials.models import Occupation, OccupationSkill, Scheme
 from fabrique.territories.models import EPCI, Commune, IndustrialTerritory
@@ -139,6 +140,7 @@ def build_world(
         counts["frameworks"] = _build_frameworks()
         counts["trainings"] = build_demo_catalogue(seed=seed)
         counts.update(build_demo_needs(seed=seed))
+        counts["equipment"] = build_demo_platforms(seed=seed)
         state = DemoState(seed=seed, scale=scale, people_per_scale=people_per_scale, counts=counts)
         DataSource.objects.create(name=SOURCE_NAME, version=state.version, counts=counts)
         audit.record_event(

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from fabrique.accounts.models import Organisation, User
 from fabrique.core import audit
-from fabrique.needs import rules
+from fabrique.needs import imports, rules, transfer_rules, workforce_imports
 from fabrique.needs.enums import Confidence, Contract, ProjectStage
-from fabrique.needs.models import HiringNeed, IndustrialProject
+from fabrique.needs.imports import NeedPlan, NeedRow
+from fabrique.needs.models import HiringNeed, IndustrialProject, WorkforceLine, WorkforceSnapshot
+from fabrique.needs.workforce_imports import WorkforcePlan, WorkforceRow
 from fabrique.referentials.models import Occupation
 from fabrique.territories.models import Commune, IndustrialTerritory
 
@@ -221,3 +223,95 @@ def delete_need(*, need: HiringNeed, by: User) -> None:
     _refuse_unless(rules.can_edit_project(by, project), _("You may not change this project."))
     with audit.acting_as(by):
         HiringNeed.objects.get(pk=need.pk, project=project).delete()
+
+
+# --- imports from spreadsheets (``imports.py`` reads and plans, these write) ---------------
+
+
+@transaction.atomic
+def import_needs(*, rows: list[NeedRow], by: User | None) -> NeedPlan:
+    """Write the hiring needs of a checked file (``imports.resolve_needs``): create its new
+    projects, give the existing ones the stage and site it names, create or update its needs
+    (keyed on project, occupation and ``needed_by``). ``by`` None: the command line.
+
+    All or nothing: a refusal (permission, validation) raises and nothing is written."""
+    plan = imports.plan_needs(rows, lock=True)
+    if by is not None:
+        for entry in plan.entries:
+            _refuse_unless(
+                transfer_rules.can_import_need(
+                    by, company_id=entry.row.company_id, project=entry.project
+                ),
+                _("You may not import the needs of %(company)s.") % {"company": entry.company},
+            )
+    projects = dict(plan.projects)
+    with audit.acting_as(by):
+        for key, values in plan.project_values.items():
+            project = projects.get(key)
+            if project is None:
+                project = projects[key] = imports.new_project(values, by=by)
+            elif not imports.change_project(project, values):
+                continue
+            project.full_clean()
+            project.save()
+        for entry in plan.entries:
+            if entry.action == imports.UNCHANGED:
+                continue
+            row = entry.row
+            need = entry.need or HiringNeed(project=projects[row.project_key])
+            _fill_need(
+                need,
+                occupation=entry.occupation,
+                count=row.count,
+                needed_by=row.needed_by,
+                contract=row.contract,
+                level=row.level,
+                confidence=row.confidence,
+                note=row.note,
+            )
+            need.save()
+    return plan
+
+
+@transaction.atomic
+def import_workforce(*, rows: list[WorkforceRow], by: User | None) -> WorkforcePlan:
+    """Write the workforce snapshots of a checked file
+    (``workforce_imports.resolve_workforce``): each snapshot (employer and date) is created
+    or replaced whole. ``by`` None: the command line. All or nothing."""
+    plan = workforce_imports.plan_workforce(rows, lock=True)
+    if by is not None:
+        for company_id, _taken_on in {row.snapshot_key for row in rows}:
+            _refuse_unless(
+                transfer_rules.can_import_workforce(by, company_id=company_id),
+                _("You may not import this company's workforce."),
+            )
+    snapshots = dict(plan.snapshots)
+    with audit.acting_as(by):
+        for key, commune_id in plan.communes.items():
+            snapshot = snapshots.get(key)
+            if snapshot is None:
+                snapshot = snapshots[key] = WorkforceSnapshot(
+                    employer_id=key[0], taken_on=key[1], commune_id=commune_id
+                )
+            elif not commune_id or commune_id == snapshot.commune_id:
+                continue
+            snapshot.commune_id = commune_id
+            snapshot.full_clean()
+            snapshot.save()
+        for entry in plan.entries:
+            if entry.action == imports.UNCHANGED:
+                continue
+            if entry.action == imports.REMOVE:
+                assert entry.line is not None
+                entry.line.delete()
+                continue
+            assert entry.row is not None
+            line = entry.line or WorkforceLine(
+                snapshot=snapshots[entry.row.snapshot_key],
+                occupation=entry.occupation,
+                age_band=entry.age_band,
+            )
+            line.headcount = entry.headcount
+            line.full_clean()
+            line.save()
+    return plan

@@ -16,6 +16,7 @@ skipped and reported. A wet run then writes the differences in one transaction w
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import warnings
@@ -425,4 +426,74 @@ importing.register(
     NAME,
     help="France Travail BMO survey: hiring projects per bassin and occupation (2024).",
     runner=_run,
+)
+
+
+# --- ``needs`` and ``workforce``: the spreadsheets of companies ---------------------------------
+
+
+def _spreadsheet_runner(kind: str) -> Any:
+    """The command-line runner of the ``needs`` or ``workforce`` spreadsheet import: the file
+    is checked whole (a refused row refuses the file), then planned, and written in a wet run.
+    The operator imports for any company named by the file."""
+
+    def run(
+        paths: list[Path],
+        *,
+        wet_run: bool,
+        progress: ProgressCallback,
+        options: Mapping[str, Any],
+    ) -> ImportReport:
+        from fabrique.needs import actions, imports, spreadsheets, workforce_imports
+
+        if len(paths) != 1:
+            raise InvalidSource(Problem(kind, "", "give one .csv or .xlsx file"))
+        path = paths[0]
+        sheet = imports.NEEDS_SHEET if kind == "needs" else imports.WORKFORCE_SHEET
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            reason = f"cannot be read ({error.strerror})"
+            raise InvalidSource(Problem(path.name, "", reason)) from error
+        progress(0, 1, path.name)
+        try:
+            rows = spreadsheets.read(content, name=path.name, sheet=sheet)
+            if kind == "needs":
+                need_rows = imports.resolve_needs(rows, user=None)
+                plan: Any = (
+                    actions.import_needs(rows=need_rows, by=None)
+                    if wet_run
+                    else imports.plan_needs(need_rows)
+                )
+            else:
+                workforce_rows = workforce_imports.resolve_workforce(rows, user=None)
+                plan = (
+                    actions.import_workforce(rows=workforce_rows, by=None)
+                    if wet_run
+                    else workforce_imports.plan_workforce(workforce_rows)
+                )
+        except spreadsheets.SheetRefused as refusal:
+            raise InvalidSource(
+                [Problem(path.name, problem.where, problem.reason) for problem in refusal.problems]
+            ) from refusal
+        progress(1, 1, path.name)
+        digest = hashlib.sha256(content).hexdigest()
+        report = ImportReport(name=kind, wet_run=wet_run, version=f"{path.name} ({digest[:12]})")
+        report.counts = dict(plan.counts)
+        return report
+
+    return run
+
+
+importing.register(
+    "needs",
+    help="Hiring needs of industrial projects from a spreadsheet (.xlsx or .csv, one row per "
+    "need; docs/formats/needs-spreadsheet.md).",
+    runner=_spreadsheet_runner("needs"),
+)
+importing.register(
+    "workforce",
+    help="Workforce snapshots (headcount by occupation and age band) from a spreadsheet "
+    "(.xlsx or .csv; docs/formats/workforce-spreadsheet.md).",
+    runner=_spreadsheet_runner("workforce"),
 )

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from fabrique.needs import rules
-from fabrique.needs.models import BmoFigure, IndustrialProject
+from fabrique.needs.models import BmoFigure, IndustrialProject, WorkforceSnapshot
 
 TOP_BMO_OCCUPATIONS = 10
 
@@ -65,3 +65,23 @@ def bmo_summary(bassin_id: int | None, *, limit: int = TOP_BMO_OCCUPATIONS) -> B
             else None
         )
     return BmoSummary(year=year, total_projects=total, figures=top)
+
+
+def snapshots_visible_to(user: Any) -> QuerySet[WorkforceSnapshot]:
+    """The workforce snapshots the user reads (``rules.can_view_workforce`` as a query)."""
+    snapshots = WorkforceSnapshot.objects.all()
+    if not rules._authenticated(user):
+        return snapshots.none()
+    scope = rules.project_scope(user)
+    if scope is None:
+        return snapshots
+    return snapshots.filter(employer_id__in=sorted(scope.read_company_ids))
+
+
+def snapshot_list(user: Any) -> QuerySet[WorkforceSnapshot]:
+    return (
+        snapshots_visible_to(user)
+        .select_related("employer", "commune")
+        .annotate(headcount=Sum("lines__headcount"), line_count=Count("lines"))
+        .order_by("employer__name", "employer_id", "-taken_on")
+    )

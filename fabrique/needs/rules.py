@@ -111,3 +111,20 @@ def can_create_project(user: User | Any) -> bool:
         return False
     scope = project_scope(user)
     return scope is None or bool(scope.edit_company_ids)
+
+
+# --- workforce snapshots -------------------------------------------------------------------
+# A company's headcount by occupation and age band is read by its members (any role), the
+# coordinators who oversee the company and platform admins; it is changed (imported) by its
+# organisation admins and company contacts, those coordinators and platform admins.
+
+
+def can_view_workforce(user: User | Any, employer_id: int | None) -> bool:
+    if not _authenticated(user) or employer_id is None:
+        return False
+    scope = project_scope(user)
+    return scope is None or employer_id in scope.read_company_ids
+
+
+def can_edit_workforce(user: User | Any, employer_id: int | None) -> bool:
+    return can_edit_for(user, employer_id)

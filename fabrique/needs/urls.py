@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fabrique.needs import views
+from fabrique.needs import spreadsheet_views, views, workforce_views
 
 app_name = "needs"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path(
         "projets/<int:pk>/besoins/<int:need_id>/supprimer/", views.need_delete, name="need_delete"
     ),
+    *spreadsheet_views.urlpatterns,
+    *workforce_views.urlpatterns,
 ]

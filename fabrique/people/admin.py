@@ -13,9 +13,9 @@ class PersonSkillInline(admin.TabularInline):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "status", "commune", "organisation"]
     list_filter = ["status", "consent_to_employers", "consent_to_contact"]
-    search_fields = ["last_name", "first_name", "email"]
+    search_fields = ["last_name", "first_name", "email", "external_id"]
     list_select_related = ["commune", "organisation"]
-    raw_id_fields = ["user", "commune", "current_occupation", "organisation"]
+    raw_id_fields = ["user", "commune", "current_occupation", "past_occupations", "organisation"]
     inlines = [PersonSkillInline]
 
 

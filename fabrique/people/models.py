@@ -16,6 +16,15 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("account"),
     )
+    external_id = models.CharField(
+        _("external identifier"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The following organisation's own identifier of this person (e.g. a France Travail "
+            "identifier); the key of spreadsheet imports, unique within the organisation."
+        ),
+    )
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)
@@ -68,7 +77,12 @@ class Person(models.Model):
                 condition=models.Q(birth_year__isnull=True)
                 | models.Q(birth_year__gte=1900, birth_year__lte=2100),
                 name="person_birth_year_range",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="person_external_id_unique_per_organisation",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fabrique.people import views_space
 
 app_name = "space"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_space.home, name="home"),
+    path("propositions/", views_space.proposals, name="proposals"),
+    path("consentements/", views_space.consents, name="consents"),
+]

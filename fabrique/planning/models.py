@@ -9,6 +9,8 @@ Documents refer to records by prefixed primary keys: candidates ``p-<person>``, 
 ``s-<session>`` (``w-<n>`` for sessions a what-if change adds), needs ``n-<hiring need>``.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -30,7 +32,7 @@ class Scenario(models.Model):
     horizon_start = models.DateField(_("horizon start"))
     horizon_end = models.DateField(_("horizon end"))
     km_cost_eur = models.DecimalField(
-        _("cost per km (€)"), max_digits=6, decimal_places=2, default=0.30
+        _("cost per km (€)"), max_digits=6, decimal_places=2, default=Decimal("0.30")
     )
     session_to_need_max_km = models.PositiveIntegerField(
         _("greatest distance from a session to a job (km)"), default=60

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
 
-urlpatterns: list = []
+from fabrique.planning import views_gap
+
+urlpatterns = [
+    path("", views_gap.gap_page, name="gap"),
+    re_path(r"^export\.(?P<file_format>csv|xlsx)$", views_gap.gap_export, name="gap_export"),
+]

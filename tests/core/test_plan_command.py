@@ -160,3 +160,48 @@ def test_plan_refuses_a_missing_file_or_a_malformed_result(scenario_file, tmp_pa
     assert (missing.returncode, malformed.returncode) == (2, 2)
     assert "cannot be read" in missing.stderr
     assert "result: the document must be a JSON object" in malformed.stderr
+
+
+def test_plan_starts_without_django_and_python_m_behaves_the_same(scenario_file, tmp_path):
+    output = tmp_path / "result.json"
+    env = {**os.environ, "FABRIQUE_MODE": "test"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "fabrique", "plan", "solve",
+         str(scenario_file), "--output", str(output)],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+    assert run.returncode == 0, run.stderr
+    imported = {line.split("|")[-1].strip() for line in run.stderr.splitlines() if "|" in line}
+    assert "fabrique.engine.planner.solver" in imported
+    assert not {name for name in imported if name.split(".")[0] == "django"}
+    assert json.loads(output.read_text(encoding="utf-8"))["filled"] == 2
+    refused = subprocess.run(
+        [sys.executable, "-m", "fabrique", "plan", "solve", str(tmp_path / "nowhere.json")],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert refused.stderr.strip().endswith(
+        "nowhere.json: cannot be read (No such file or directory)"
+    )
+
+
+def test_the_django_command_wraps_the_same_function(scenario_file, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    output = tmp_path / "result.json"
+    call_command("plan", "solve", str(scenario_file), "--output", str(output))
+    result = json.loads(output.read_text(encoding="utf-8"))
+    assert result["filled"] == 2
+    result["filled"] = 3
+    output.write_text(json.dumps(result), encoding="utf-8")
+
+    with pytest.raises(CommandError) as broken:
+        call_command("plan", "check", str(scenario_file), str(output))
+    with pytest.raises(CommandError) as malformed:
+        call_command("plan", "check", str(scenario_file), str(tmp_path / "nowhere.json"))
+
+    assert (broken.value.returncode, str(broken.value)) == (1, "1 rule(s) broken")
+    assert malformed.value.returncode == 2

@@ -113,16 +113,12 @@ def _records(top: _Record, key: str) -> list[_Record]:
     records: list[_Record] = []
     seen: set[str] = set()
     for index, item in enumerate(items):
-        where = f"{key}[{index}]"
         if not isinstance(item, dict):
-            raise ScenarioError(f"{where}: must be a JSON object")
-        ident = item.get("id")
-        if isinstance(ident, str) and ident:
-            where = f"{where} (id {json.dumps(ident)})"
-        record = _Record(item, where)
+            raise ScenarioError(f"{key}[{index}]: must be a JSON object")
+        record = _Record(item, key, index)
         ident = record.string("id", nonempty=True)
         if ident in seen:
-            raise ScenarioError(f'{where}: "id" duplicates an earlier {key} id')
+            raise ScenarioError(f'{record.where}: "id" duplicates an earlier {key} id')
         seen.add(ident)
         records.append(record)
     return records
@@ -172,12 +168,29 @@ def _need(r: _Record) -> Need:
     )
 
 
+_NO_STRINGS: frozenset[str] = frozenset()
+
+
 class _Record:
     """One JSON object and where it sits in the document, for error messages."""
 
-    def __init__(self, data: Mapping[str, object], where: str) -> None:
+    __slots__ = ("data", "index", "key")
+
+    def __init__(self, data: Mapping[str, object], key: str, index: int | None = None) -> None:
         self.data = data
-        self.where = where
+        self.key = key
+        self.index = index
+
+    @property
+    def where(self) -> str:
+        """``candidates[3] (id "c-4")``: written only when a message needs it."""
+        if self.index is None:
+            return self.key
+        where = f"{self.key}[{self.index}]"
+        ident = self.data.get("id")
+        if isinstance(ident, str) and ident:
+            where = f"{where} (id {json.dumps(ident)})"
+        return where
 
     def _fail(self, key: str, problem: str) -> ScenarioError:
         return ScenarioError(f'{self.where}: "{key}" {problem}')
@@ -214,19 +227,25 @@ class _Record:
 
     def strings(self, key: str, *, required: bool = False) -> frozenset[str]:
         if key not in self.data and not required:
-            return frozenset()
+            return _NO_STRINGS
         value = self.array(key)
-        if not all(isinstance(item, str) for item in value):
-            raise self._fail(key, "must be an array of strings")
-        return frozenset(str(item) for item in value)
+        try:
+            result = frozenset(value)
+        except TypeError:  # an unhashable item (array or object)
+            raise self._fail(key, "must be an array of strings") from None
+        for item in result:
+            if type(item) is not str:
+                raise self._fail(key, "must be an array of strings")
+        return result  # type: ignore[return-value]
 
     def number(
         self, key: str, *, minimum: float | None = None, maximum: float | None = None
     ) -> float:
         value = self._get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = type(value)
+        if kind is not float and kind is not int:  # bool is not a number here
             raise self._fail(key, "must be a number")
-        number = float(value)
+        number = float(value)  # type: ignore[arg-type]
         if not math.isfinite(number):
             raise self._fail(key, "must be a finite number")
         if minimum is not None and number < minimum:
