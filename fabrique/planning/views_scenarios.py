@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
 from fabrique.core.errors import NotFound
-from fabrique.planning import actions, queries, rules
+from fabrique.planning import actions, queries, reasons, rules
 from fabrique.planning.enums import RunStatus
 from fabrique.planning.forms import ChangeForm, CompareForm, ScenarioForm
 from fabrique.planning.models import PlanRun, Scenario
@@ -221,6 +221,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "publish_url": _publish_url(run) if rules.can_publish_run(request.user, run) else "",
             "other_runs": queries.finished_runs(request.user).exclude(pk=run.pk)[:50],
         }
+        unfilled = list(context["unfilled"])
+        occupations, sessions = reasons.names_for(item.reasons for item in unfilled)
+        for item in unfilled:
+            item.explained = reasons.explain(
+                item.reasons, occupations=occupations, sessions=sessions
+            )
+        context["unfilled"] = unfilled
     return render(request, "planning/run.html", context)
 
 
