@@ -8,9 +8,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
 
 from fabrique.planning.models import PlanRun, Scenario
+from fabrique.planning.reasons import explain, names_for
 from tests import factories as f
 from tests.browser.helpers import accessibility_problems, log_in, open_page
 from tests.factories_planning import planning_world
@@ -78,7 +80,11 @@ def test_coordinator_plans_compares_a_what_if_variant(page, workers, page_errors
     expect(page.locator("svg.plan-bars rect")).to_have_count(2)
     expect(page.locator("svg.plan-map rect.org")).to_have_count(1)
     reasons = base.unfilled.get().reasons
-    for reason in reasons:
+    occupation_names, session_names = names_for([reasons])
+    with translation.override("fr"):
+        said = explain(reasons, occupations=occupation_names, sessions=session_names)
+    assert said != list(reasons)
+    for reason in said:
         expect(page.locator("table.plan-unfilled")).to_contain_text(reason)
     expect(page.locator("table.plan-assignments")).to_contain_text("Alice Martin")
     assert accessibility_problems(page) == []

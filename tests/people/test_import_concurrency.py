@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from fabrique.accounts.models import Organisation
 from fabrique.people import actions, spreadsheets
@@ -30,7 +31,8 @@ def _run_together(work, count):
     def run():
         try:
             barrier.wait(timeout=30)
-            result = work()
+            with translation.override("en"):
+                result = work()
             with lock:
                 results.append(result)
         except BaseException as error:  # reported by the test

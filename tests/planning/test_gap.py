@@ -568,7 +568,7 @@ def test_bad_input_gets_a_clear_message(client, world, params, message):
 
 
 def _expected_header():
-    with translation.override("fr"):
+    with translation.override("en"):
         return gap.export_header()
 
 

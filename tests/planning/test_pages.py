@@ -12,6 +12,7 @@ from fabrique.accounts.enums import Role
 from fabrique.planning import actions
 from fabrique.planning.enums import RunStatus
 from fabrique.planning.models import PlanRun, Scenario
+from fabrique.planning.reasons import explain, names_for
 from tests import factories as f
 from tests.factories_planning import PlanRunFactory, planning_world
 
@@ -271,7 +272,10 @@ def test_the_result_page_shows_filled_vs_demand_map_assignments_and_reasons(clie
     assert "Alice Martin" in html  # the coordinator may see the people of the territory
     assert "Chloé Martin" in html
     unfilled = run.unfilled.get()
-    for reason in unfilled.reasons:
+    occupation_names, session_names = names_for([unfilled.reasons])
+    said = explain(unfilled.reasons, occupations=occupation_names, sessions=session_names)
+    assert said
+    for reason in said:
         assert reason in html.replace("&#x27;", "'")
     assert reverse("planning:run_document", args=[run.pk]) in html
     assert reverse("planning:run_result", args=[run.pk]) in html

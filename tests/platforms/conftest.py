@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from fabrique.accounts.enums import Role
 from tests.factories import OrganisationFactory
@@ -32,3 +34,17 @@ def staff(make_member, platform):
 @pytest.fixture
 def startup_user(make_member):
     return make_member(Role.COMPANY_CONTACT, OrganisationFactory(kind="company"))
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The tests read English messages, whatever catalogues the project ships."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    """The test client, asking for pages in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

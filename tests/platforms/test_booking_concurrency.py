@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from fabrique.accounts.models import User
 from fabrique.platforms import actions
@@ -33,7 +34,8 @@ def _run_together(work, arguments):
     def run(argument):
         try:
             barrier.wait(timeout=30)
-            work(argument)
+            with translation.override("en"):
+                work(argument)
         except BaseException as error:  # reported by the test
             with lock:
                 errors.append(error)
