@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from fabrique.accounts.models import User
 from fabrique.people.enums import PersonStatus
-from fabrique.platforms import actions, queries, rules
+from fabrique.platforms import actions, ical, queries, rules
 from fabrique.platforms import sharing as sharing_actions
 from fabrique.platforms.discovery import discovery_sessions, join_discovery_session
 from fabrique.platforms.enums import ACTIVE, BookingState, SharingState
@@ -40,7 +40,7 @@ from fabrique.platforms.models import (
     SharingRequest,
     TechnicalPlatform,
 )
-from fabrique.platforms.usage import monthly_usage, usage_csv
+from fabrique.platforms.usage import monthly_usage, usage_csv, usage_xlsx
 
 B = BookingState
 BOOKINGS_SHOWN = 200
@@ -175,7 +175,42 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     )
     for booking in bookings:
         booking.can_cancel = booking.state in ACTIVE
-    return render(request, "platforms/my_bookings.html", {"bookings": bookings})
+    context = {"bookings": bookings, "feed_url": ical.user_feed_url(user)}
+    return render(request, "platforms/my_bookings.html", context)
+
+
+def equipment_feed(request: HttpRequest, pk: int) -> HttpResponse:
+    """When the equipment is taken, as an iCalendar feed; names only for its staff."""
+    item = _equipment_or_404(pk)
+    start, end = ical.feed_window()
+    bookings = (
+        item.bookings.filter(
+            state__in=[BookingState.REQUESTED, BookingState.CONFIRMED, BookingState.DONE],
+            end__gt=start,
+            start__lt=end,
+        )
+        .select_related("equipment__platform", "user")
+        .order_by("start", "pk")
+    )
+    name_user = rules.can_manage_equipment(request.user, item)  # type: ignore[arg-type]
+    text = ical.calendar(bookings, name=item.name, request=request, name_user=name_user)
+    return HttpResponse(text, content_type=ical.CONTENT_TYPE)
+
+
+def user_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A user's own bookings, for calendar applications (the address is the key)."""
+    user_id = ical.user_from_token(token)
+    if user_id is None or not User.objects.filter(pk=user_id, is_active=True).exists():
+        raise Http404
+    start, end = ical.feed_window()
+    bookings = (
+        Booking.objects.filter(Q(user_id=user_id) | Q(booked_by_id=user_id))
+        .filter(end__gt=start, start__lt=end)
+        .select_related("equipment__platform", "user")
+        .order_by("start", "pk")
+    )
+    text = ical.calendar(bookings, name=_("My bookings"), request=request, name_user=True)
+    return HttpResponse(text, content_type=ical.CONTENT_TYPE)
 
 
 @login_required
@@ -386,6 +421,15 @@ def usage(request: HttpRequest, slug: str) -> HttpResponse:
         month = timezone.localdate().replace(day=1)
     month = min(max(month, dt.date(2000, 1, 1)), dt.date(2100, 1, 1))
     rows = monthly_usage(item, month)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            usage_xlsx(item, month, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="usage-{item.slug}-{month:%Y-%m}.xlsx"'
+        )
+        return response
     if request.GET.get("format") == "csv":
         response = HttpResponse(
             usage_csv(item, month, rows), content_type="text/csv; charset=utf-8"
@@ -450,6 +494,8 @@ urlpatterns: list[URLPattern] = [
     path("partage/", sharing, name="sharing"),
     path("partage/<int:pk>/<slug:action>/", answer_sharing, name="answer_sharing"),
     path("equipements/<int:pk>/", equipment, name="equipment"),
+    path("equipements/<int:pk>/reservations.ics", equipment_feed, name="equipment_feed"),
+    path("mes-reservations/<str:token>/calendrier.ics", user_feed, name="user_feed"),
     path("equipements/<int:pk>/reserver/", book, name="book"),
     path("equipements/<int:pk>/habilitations/", authorisations, name="authorisations"),
     path("equipements/<int:pk>/partage/", share, name="share"),

@@ -57,3 +57,26 @@ def test_the_usage_page_and_csv_are_for_the_staff_only(client, printer, staff, s
     lines = export.content.decode().splitlines()
     assert lines[0].startswith("platform;month;equipment;opening_hours")
     assert lines[1].split(";")[1:4] == ["2027-03", printer.name, "230.00"]
+
+
+def test_the_xlsx_export_has_the_csv_figures_as_numbers(client, printer, staff):
+    import io
+
+    from openpyxl import load_workbook
+
+    printer.name = "=HYPERLINK(1)"
+    printer.save()
+    TariffFactory(equipment=printer, user_category="startup", unit="hour", amount=25)
+    BookingFactory(equipment=printer, start=at(DAY, 9), end=at(DAY, 12), state="done")
+    client.force_login(staff)
+    url = reverse("platforms:usage", args=[printer.platform.slug])
+
+    export = client.get(url, {"mois": "2027-03", "format": "xlsx"})
+
+    assert export["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert header[:4] == ("platform", "month", "equipment", "opening_hours")
+    assert row[1:6] == ("2027-03", "=HYPERLINK(1)", 230, 3, 3)
+    assert sheet.cell(row=2, column=3).data_type == "s"  # text, not a formula
+    assert row[8] == 75
