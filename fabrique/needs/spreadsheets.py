@@ -38,6 +38,7 @@ from fabrique.trainings.spreadsheets import (
     _Row,
     _text,
     _xlsx_rows,
+    data_rows,
     file_kind,
 )
 
@@ -157,27 +158,10 @@ def _header(number: int, header: list[Cell], sheet: Sheet) -> list[str]:
 def _read_rows(
     rows: Iterator[tuple[int, list[Cell]]], sheet: Sheet, problems: _Problems
 ) -> list[tuple[int, dict[str, Any]]]:
-    header_row = next(rows, None)
-    if header_row is None or not any(_text(cell) for cell in header_row[1]):
-        raise _refuse(_("The header row is missing."), 1)
-    header_number, header = header_row
-    names = _header(header_number, header, sheet)
     read_rows: list[tuple[int, dict[str, Any]]] = []
-    for number, cells in rows:
-        if not any(_text(cell) for cell in cells):
-            continue
-        if len(read_rows) >= MAX_ROWS:
-            problems.problem(number, "", _("too many rows (at most %(max)s).") % {"max": MAX_ROWS})
-            break
-        if len(cells) > len(names) and any(_text(cell) for cell in cells[len(names) :]):
-            problems.problem(
-                number,
-                "",
-                _("%(count)s values for %(columns)s columns.")
-                % {"count": len(cells), "columns": len(names)},
-            )
-            continue
-        given = {name: cell for name, cell in zip(names, cells, strict=False) if name}
+    for number, given in data_rows(
+        rows, lambda number, header: _header(number, header, sheet), problems.problem
+    ):
         if "code_insee" in given:
             given["code_insee"] = _zero_padded(given["code_insee"], 5)
         if "entreprise" in given:

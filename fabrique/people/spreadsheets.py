@@ -34,7 +34,6 @@ from fabrique.trainings.spreadsheet_export import csv_cell
 from fabrique.trainings.spreadsheets import (
     CSV_CONTENT_TYPE,
     MAX_BYTES,
-    MAX_ROWS,
     XLSX_CONTENT_TYPE,
     Cell,
     RowProblem,
@@ -43,6 +42,7 @@ from fabrique.trainings.spreadsheets import (
     _refuse,
     _text,
     _xlsx_rows,
+    data_rows,
     file_kind,
 )
 
@@ -493,28 +493,7 @@ def read(content: bytes, *, name: str) -> tuple[PersonRecord, ...]:
 
 
 def _read_rows(reader: _Reader, rows: Iterator[tuple[int, list[Cell]]]) -> tuple[PersonRecord, ...]:
-    header_row = next(rows, None)
-    if header_row is None or not any(_text(cell) for cell in header_row[1]):
-        raise _refuse(_("The header row is missing."), 1)
-    header_number, header = header_row
-    names = _header_columns(header_number, header)
-    count = 0
-    for number, cells in rows:
-        if not any(_text(cell) for cell in cells):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            reader.problem(number, "", _("too many rows (at most %(max)s).") % {"max": MAX_ROWS})
-            break
-        if len(cells) > len(names) and any(_text(cell) for cell in cells[len(names) :]):
-            reader.problem(
-                number,
-                "",
-                _("%(count)s values for %(columns)s columns.")
-                % {"count": len(cells), "columns": len(names)},
-            )
-            continue
-        row = {name: cell for name, cell in zip(names, cells, strict=False) if name}
+    for number, row in data_rows(rows, _header_columns, reader.problem):
         reader.row(number, row)
     if not reader.records and not reader.problems:
         reader.problem(None, "", _("The file holds no person."))

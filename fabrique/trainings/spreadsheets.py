@@ -20,7 +20,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePath
@@ -518,31 +518,46 @@ def read(
     return _read_rows(reader, rows)
 
 
-def _read_rows(
-    reader: _Reader, rows: Iterator[tuple[int, list[Cell]]]
-) -> tuple[TrainingRecord, ...]:
+def data_rows(
+    rows: Iterator[tuple[int, list[Cell]]],
+    header_columns: Callable[[int, list[Cell]], list[str]],
+    problem: Callable[[int, str, str], None],
+) -> Iterator[tuple[int, dict[str, Cell]]]:
+    """The data rows of a sheet as (row number, {column name: cell}), after its header.
+
+    ``header_columns(number, cells)`` names the columns ("" for a column to ignore) or refuses
+    the header; blank rows are skipped; a row with more values than columns, or rows beyond
+    ``MAX_ROWS``, are reported through ``problem(number, column, message)``. Every
+    spreadsheet import reads its rows this way.
+    """
     header_row = next(rows, None)
     if header_row is None or not any(_text(cell) for cell in header_row[1]):
         raise _refuse(_("The header row is missing."), 1)
     header_number, header = header_row
-    columns = _header_columns(header_number, header)
+    columns = header_columns(header_number, header)
     count = 0
     for number, cells in rows:
         if not any(_text(cell) for cell in cells):
             continue
         count += 1
         if count > MAX_ROWS:
-            reader.problem(number, "", _("too many rows (at most %(max)s).") % {"max": MAX_ROWS})
+            problem(number, "", _("too many rows (at most %(max)s).") % {"max": MAX_ROWS})
             break
         if len(cells) > len(columns) and any(_text(cell) for cell in cells[len(columns) :]):
-            reader.problem(
+            problem(
                 number,
                 "",
                 _("%(count)s values for %(columns)s columns.")
                 % {"count": len(cells), "columns": len(columns)},
             )
             continue
-        row = {name: cell for name, cell in zip(columns, cells, strict=False) if name}
+        yield number, {name: cell for name, cell in zip(columns, cells, strict=False) if name}
+
+
+def _read_rows(
+    reader: _Reader, rows: Iterator[tuple[int, list[Cell]]]
+) -> tuple[TrainingRecord, ...]:
+    for number, row in data_rows(rows, _header_columns, reader.problem):
         reader.row(number, row)
     return reader.records()
 
