@@ -80,8 +80,8 @@ def test_coordinator_plans_compares_a_what_if_variant(page, workers, page_errors
     expect(page.locator("svg.plan-bars rect")).to_have_count(2)
     expect(page.locator("svg.plan-map rect.org")).to_have_count(1)
     reasons = base.unfilled.get().reasons
-    occupation_names, session_names = names_for([reasons])
-    with translation.override("fr"):
+    with translation.override("fr"):  # the page's language, dates included
+        occupation_names, session_names = names_for([reasons])
         said = explain(reasons, occupations=occupation_names, sessions=session_names)
     assert said != list(reasons)
     for reason in said:
