@@ -21,6 +21,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 SECRET_FIELDS = {"password", "key_hash"}
@@ -80,8 +81,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, bytes | memoryview):
         return "(binary)"
-    if hasattr(value, "name") and hasattr(value, "url"):  # file fields
-        return getattr(value, "name", None) or None
+    if isinstance(value, FieldFile):  # the stored name; an empty field has none
+        return value.name or None
     return value
 
 

@@ -8,6 +8,7 @@ class PersonStatus(models.TextChoices):
     STUDENT = "student", _("student")
     APPRENTICE = "apprentice", _("apprentice")
     EMPLOYEE = "employee", _("employee")
+    PUBLIC = "public", _("member of the public")
 
 
 class SkillSource(models.TextChoices):

@@ -75,6 +75,7 @@ STATUSES = Vocabulary(
         PersonStatus.STUDENT: "étudiant",
         PersonStatus.APPRENTICE: "apprenti",
         PersonStatus.EMPLOYEE: "salarié",
+        PersonStatus.PUBLIC: "grand public",
     },
     {
         "demandeuse d'emploi": PersonStatus.JOB_SEEKER,
@@ -89,6 +90,7 @@ STATUSES = Vocabulary(
         "alternant": PersonStatus.APPRENTICE,
         "alternante": PersonStatus.APPRENTICE,
         "salariée": PersonStatus.EMPLOYEE,
+        "public": PersonStatus.PUBLIC,
     },
 )
 YES = {"oui", "o", "yes", "y", "1", "vrai", "true", "x"}

@@ -21,6 +21,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fabrique.accounts.models import Organisation, User
-from fabrique.core import audit
+from fabrique.core import audit, uploads
 from fabrique.core.notifications import notify
 from fabrique.engine import slots
 from fabrique.platforms import rules
@@ -47,6 +48,8 @@ from fabrique.platforms.models import (
     BookingTransition,
     Closure,
     Equipment,
+    EquipmentDocument,
+    InnovationProject,
 )
 from fabrique.trainings.enums import EnrolmentState
 from fabrique.trainings.models import Enrolment
@@ -86,12 +89,18 @@ def zone_of(equipment: Equipment) -> ZoneInfo:
     return ZoneInfo(equipment.platform.time_zone)
 
 
-def weekly_slots(platform_id: int) -> list[slots.WeeklySlot]:
+def weekly_slots(equipment: Equipment) -> list[slots.WeeklySlot]:
+    """The equipment's own opening slots if it has any, else its platform's."""
+    rows = list(
+        Availability.objects.filter(platform_id=equipment.platform_id)
+        .filter(Q(equipment__isnull=True) | Q(equipment_id=equipment.pk))
+        .values_list("equipment_id", "weekday", "start", "end")
+    )
+    own = any(equipment_id is not None for equipment_id, *_rest in rows)
     return [
         slots.WeeklySlot(weekday, start, end)
-        for weekday, start, end in Availability.objects.filter(platform_id=platform_id).values_list(
-            "weekday", "start", "end"
-        )
+        for equipment_id, weekday, start, end in rows
+        if (equipment_id is not None) == own
     ]
 
 
@@ -184,7 +193,7 @@ def booking_problem(
             _("The platform is closed on those days (%(days)s).") % {"days": days},
             code="closure",
         )
-    opened = slots.openings(weekly_slots(equipment.platform_id), closures, wanted, zone)
+    opened = slots.openings(weekly_slots(equipment), closures, wanted, zone)
     if not slots.covers(opened, wanted):
         return ValidationError(
             _(
@@ -277,11 +286,13 @@ def book_equipment(
     user_category: str = UserCategory.COMPANY,
     organisation: Organisation | None = None,
     confirm: bool = False,
+    innovation_project: InnovationProject | None = None,
 ) -> Booking:
     """Book ``equipment`` over [start, end) for ``user`` (``by`` themself when left out).
 
     Platform staff may book for someone else and confirm at once (``confirm``); everyone
-    else's booking stays requested until the staff confirm it. Every rule is checked here."""
+    else's booking stays requested until the staff confirm it. A booking for an innovation
+    project is made by (or for) someone of its team. Every rule is checked here."""
     user = user or by
     _refuse_unless(rules.can_book(by, equipment), _("Log in to book equipment."))
     _refuse_unless(
@@ -294,6 +305,13 @@ def book_equipment(
     )
     if user_category not in UserCategory.values:
         raise ValidationError(_("Unknown user category."), code="invalid")
+    if innovation_project is not None:
+        _refuse_unless(
+            rules.can_book_for_project(by, innovation_project)
+            or rules.can_book_for_project(user, innovation_project),
+            _("Only the team of %(project)s books for it.") % {"project": innovation_project},
+        )
+        project = project or innovation_project.name
     _serialise_writers(equipment)
     equipment = Equipment.objects.select_related("platform").get(pk=equipment.pk)
     if problem := booking_problem(equipment=equipment, user=user, start=start, end=end):
@@ -304,6 +322,7 @@ def book_equipment(
         booked_by=by,
         organisation=organisation,
         project=_clean_text(project, max_length=200),
+        innovation_project=innovation_project,
         note=_clean_text(note),
         user_category=user_category,
         start=start,
@@ -480,3 +499,43 @@ def revoke_authorisation(*, authorisation: Authorisation, by: User) -> Authorisa
     with audit.acting_as(by):
         authorisation.save(update_fields=["revoked_at"])
     return authorisation
+
+
+# --- equipment documents -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_equipment_document(
+    *,
+    equipment: Equipment,
+    by: User,
+    title: str,
+    file: UploadedFile | None = None,
+    url: str = "",
+    is_photo: bool = False,
+) -> EquipmentDocument:
+    """The platform's staff add a photo (an image file) or a document (a file or a link)."""
+    _refuse_unless(
+        rules.can_manage_equipment(by, equipment),
+        _("Only the platform's staff add photos and documents."),
+    )
+    url = _clean_text(url, max_length=400)
+    if (file is None) == (not url):
+        raise ValidationError(_("Give either a file or a link."), code="file_or_link")
+    if file is not None:
+        uploads.check_upload(file, images_only=is_photo)
+    title = _clean_text(title, max_length=200)
+    if not title:
+        raise ValidationError(_("Give the document a title."), code="required")
+    document = EquipmentDocument(equipment=equipment, title=title, url=url, is_photo=is_photo)
+    if file is not None:
+        document.file.save(file.name or "document", file, save=False)
+    try:
+        document.full_clean()
+        with audit.acting_as(by):
+            document.save()
+    except Exception:
+        if document.file:
+            document.file.delete(save=False)
+        raise
+    return document

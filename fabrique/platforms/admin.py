@@ -14,6 +14,12 @@ from fabrique.platforms.models import (
     Closure,
     Equipment,
     EquipmentDocument,
+    InnovationProject,
+    ProjectDocument,
+    ProjectMember,
+    ProjectMilestone,
+    ProjectOutcome,
+    ProjectStageRecord,
     SharingRequest,
     Tariff,
     TechnicalPlatform,
@@ -69,8 +75,8 @@ class TariffAdmin(admin.ModelAdmin):
 
 @admin.register(Availability)
 class AvailabilityAdmin(admin.ModelAdmin):
-    list_display = ("platform", "weekday", "start", "end")
-    raw_id_fields = ("platform",)
+    list_display = ("platform", "equipment", "weekday", "start", "end")
+    raw_id_fields = ("platform", "equipment")
 
 
 @admin.register(Closure)
@@ -108,3 +114,72 @@ class BookingTransitionAdmin(ReadOnlyAdmin):
 @admin.register(SharingRequest)
 class SharingRequestAdmin(ReadOnlyAdmin):
     list_display = ("equipment", "requester", "start", "end", "state")
+
+
+class ProjectStageInline(admin.TabularInline):
+    model = ProjectStageRecord
+    extra = 0
+    raw_id_fields = ("recorded_by",)
+
+
+class ProjectMemberInline(admin.TabularInline):
+    model = ProjectMember
+    extra = 0
+    raw_id_fields = ("user", "organisation")
+
+
+class ProjectMilestoneInline(admin.TabularInline):
+    model = ProjectMilestone
+    extra = 0
+
+
+class ProjectOutcomeInline(admin.TabularInline):
+    model = ProjectOutcome
+    extra = 0
+    raw_id_fields = ("recorded_by",)
+
+
+@admin.register(InnovationProject)
+class InnovationProjectAdmin(admin.ModelAdmin):
+    list_display = ("name", "holder_kind", "holder_organisation", "stage", "platform", "showcase")
+    list_filter = ("stage", "holder_kind", "showcase")
+    list_select_related = ("holder_organisation", "platform")
+    search_fields = ("name", "holder_name", "holder_organisation__name")
+    prepopulated_fields = {"slug": ("name",)}
+    raw_id_fields = ("holder_organisation", "platform", "created_by")
+    inlines = [
+        ProjectStageInline,
+        ProjectMemberInline,
+        ProjectMilestoneInline,
+        ProjectOutcomeInline,
+    ]
+
+
+@admin.register(ProjectStageRecord)
+class ProjectStageRecordAdmin(admin.ModelAdmin):
+    list_display = ("project", "stage", "started_on", "ended_on")
+    raw_id_fields = ("project", "recorded_by")
+
+
+@admin.register(ProjectMilestone)
+class ProjectMilestoneAdmin(admin.ModelAdmin):
+    list_display = ("title", "project", "stage", "due_on", "done_on")
+    raw_id_fields = ("project",)
+
+
+@admin.register(ProjectMember)
+class ProjectMemberAdmin(admin.ModelAdmin):
+    list_display = ("user", "project", "role", "organisation")
+    raw_id_fields = ("project", "user", "organisation")
+
+
+@admin.register(ProjectDocument)
+class ProjectDocumentAdmin(admin.ModelAdmin):
+    list_display = ("title", "project", "public", "uploaded_at")
+    raw_id_fields = ("project", "uploaded_by")
+
+
+@admin.register(ProjectOutcome)
+class ProjectOutcomeAdmin(admin.ModelAdmin):
+    list_display = ("project", "kind", "value", "on")
+    raw_id_fields = ("project", "recorded_by")

@@ -21,7 +21,7 @@ from fabrique.api.types import Text
 from fabrique.engine import geo
 from fabrique.platforms import actions, queries, rules
 from fabrique.platforms.enums import BookingState, EquipmentCategory, UserCategory
-from fabrique.platforms.models import Booking, Equipment
+from fabrique.platforms.models import Booking, Equipment, InnovationProject
 
 router = Router(tags=["platforms"])
 
@@ -80,6 +80,7 @@ class BookingOut(Schema):
     end: dt.datetime
     state: BookingState
     project: str
+    innovation_project: int | None
     user_category: UserCategory
 
     @staticmethod
@@ -94,12 +95,19 @@ class BookingOut(Schema):
     def resolve_user(booking: Booking) -> int:
         return booking.user_id
 
+    @staticmethod
+    def resolve_innovation_project(booking: Booking) -> int | None:
+        return booking.innovation_project_id
+
 
 class BookingIn(Schema):
     equipment: int = Field(..., ge=1, le=MAX_ID)
     start: dt.datetime = Field(..., description="With its time zone")
     end: dt.datetime = Field(..., description="With its time zone")
     project: Text = Field("", max_length=200)
+    innovation_project: int | None = Field(
+        None, ge=1, le=MAX_ID, description="An innovation project whose team you are in"
+    )
     note: Text = Field("", max_length=2000)
     user_category: UserCategory = UserCategory.COMPANY
     for_user: int | None = Field(
@@ -204,6 +212,11 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
         if found is None:
             return Status(422, {"detail": _("No account has this number.")})
         target = found
+    project = None
+    if payload.innovation_project is not None:
+        project = InnovationProject.objects.filter(pk=payload.innovation_project).first()
+        if project is None or not rules.can_view_project(user, project):
+            return Status(422, {"detail": _("No innovation project of yours has this number.")})
     try:
         booking = actions.book_equipment(
             equipment=equipment,
@@ -212,6 +225,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
             by=user,
             user=target,
             project=payload.project,
+            innovation_project=project,
             note=payload.note,
             user_category=payload.user_category,
             confirm=payload.confirm,

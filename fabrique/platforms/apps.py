@@ -6,3 +6,8 @@ class PlatformsConfig(AppConfig):
     name = "fabrique.platforms"
     label = "platforms"
     verbose_name = _("Technical platforms")
+
+    def ready(self) -> None:
+        from fabrique.platforms.outcomes import register_measures
+
+        register_measures()

@@ -47,7 +47,7 @@ def is_discovery(session: Session) -> bool:
 
 @transaction.atomic
 def join_discovery_session(
-    *, session: Session, by: User, status: str = PersonStatus.STUDENT, note: str = ""
+    *, session: Session, by: User, status: str = PersonStatus.PUBLIC, note: str = ""
 ) -> Enrolment:
     """``by`` (any account) applies for a discovery session, for themself."""
     if not authenticated(by):
@@ -57,7 +57,7 @@ def join_discovery_session(
     person = Person.objects.filter(user=by).first()
     if person is None:
         if status not in PersonStatus.values:
-            status = PersonStatus.STUDENT
+            status = PersonStatus.PUBLIC
         person = Person(
             user=by,
             first_name=by.first_name or by.email.split("@")[0],

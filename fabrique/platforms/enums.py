@@ -76,3 +76,39 @@ class SharingState(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
     DECLINED = "declined", _("declined")
     WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class HolderKind(models.TextChoices):
+    STARTUP = "startup", _("start-up")
+    SME = "sme", _("SME")
+    STUDENT_TEAM = "student_team", _("student team")
+    COMPANY = "company", _("company")
+
+
+class ProjectStage(models.TextChoices):
+    """From an idea to a product made in series, in this order."""
+
+    IDEA = "idea", _("idea")
+    CONCEPT = "concept", _("concept")
+    DESIGN = "design", _("design")
+    PROTOTYPE = "prototype", _("prototype")
+    PRE_SERIES = "pre_series", _("pre-series")
+    INDUSTRIALISED = "industrialised", _("industrialised")
+
+
+STAGE_ORDER: dict[str, int] = {stage: index for index, stage in enumerate(ProjectStage.values)}
+
+
+class TeamRole(models.TextChoices):
+    HOLDER = "holder", _("holder")
+    ENGINEER = "engineer", _("platform engineer")
+    MENTOR = "mentor", _("mentor")
+    TRAINER = "trainer", _("trainer")
+    RESEARCHER = "researcher", _("researcher")
+    OTHER = "other", _("other support")
+
+
+class OutcomeKind(models.TextChoices):
+    JOBS_CREATED = "jobs_created", _("jobs created")
+    INVESTMENT_RAISED = "investment_raised", _("investment raised (€)")
+    PRODUCTS_LAUNCHED = "products_launched", _("products launched")

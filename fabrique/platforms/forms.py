@@ -12,10 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fabrique.accounts.models import User
+from fabrique.core import uploads
 from fabrique.engine import geo
 from fabrique.platforms import actions, queries, rules, sharing
 from fabrique.platforms.enums import AuthorisationSource, EquipmentCategory, UserCategory
-from fabrique.platforms.models import Authorisation, Booking, Equipment, SharingRequest
+from fabrique.platforms.models import (
+    Authorisation,
+    Booking,
+    Equipment,
+    InnovationProject,
+    SharingRequest,
+)
 from fabrique.territories.models import Commune
 
 TEXT_MAX_LENGTH = 2000
@@ -42,12 +49,28 @@ class SlotForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
     end_time = forms.TimeField(label=_("To"), widget=TimeInput())
-    project = forms.CharField(label=_("Project"), max_length=200, required=False)
+    innovation_project = forms.ModelChoiceField(
+        label=_("Innovation project"),
+        queryset=InnovationProject.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("Projects whose team you are in."),
+    )
+    project = forms.CharField(
+        label=_("Project (free text)"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the innovation project's name."),
+    )
 
     def __init__(self, *args: Any, equipment: Equipment, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.equipment = equipment
         self.user = user
+        projects = rules.projects_visible_to(user).order_by("name", "pk")
+        self.fields["innovation_project"].queryset = projects  # type: ignore[attr-defined]
+        if not projects.exists():
+            del self.fields["innovation_project"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -103,6 +126,7 @@ class BookingForm(SlotForm):
             by=self.user,
             user=data.get("for_email") or self.user,
             project=data["project"],
+            innovation_project=data.get("innovation_project"),
             note=data["note"],
             user_category=data["user_category"],
             confirm=self.staff and data.get("for_email") is not None,
@@ -127,6 +151,7 @@ class SharingRequestForm(SlotForm):
             by=self.user,
             organisation=membership.organisation if membership else None,
             project=data["project"],
+            innovation_project=data.get("innovation_project"),
             message=data["message"],
         )
 
@@ -237,3 +262,31 @@ class SearchForm(forms.Form):
             radius_km=float(data.get("radius_km") or 50),
             shared_only=bool(data.get("shared_only")),
         )
+
+
+class EquipmentDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("Up to %(size)s MB: %(types)s.")
+        % {
+            "size": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "types": ", ".join(sorted(uploads.KINDS)),
+        },
+    )
+    url = forms.URLField(
+        label=_("or a link"), required=False, max_length=400, assume_scheme="https"
+    )
+    is_photo = forms.BooleanField(label=_("Photo"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise forms.ValidationError(_("Give either a file or a link."))
+        if data.get("file"):
+            try:
+                uploads.check_upload(data["file"], images_only=bool(data.get("is_photo")))
+            except forms.ValidationError as error:
+                self.add_error("file", error)
+        return data

@@ -7,21 +7,36 @@ No two active bookings of one equipment overlap: on PostgreSQL an exclusion cons
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fabrique.core import uploads
 from fabrique.platforms.enums import (
     AuthorisationSource,
     BookingState,
     EquipmentCategory,
     EquipmentStatus,
+    HolderKind,
+    OutcomeKind,
+    ProjectStage,
     SharingState,
     TariffUnit,
+    TeamRole,
     UserCategory,
 )
+
+
+def equipment_document_path(instance: object, filename: str) -> str:
+    return uploads.stored_name("equipment", filename)
+
+
+def project_document_path(instance: object, filename: str) -> str:
+    return uploads.stored_name("projects", filename)
+
 
 TIME_ZONES = [("Europe/Paris", "Europe/Paris"), ("Europe/Berlin", "Europe/Berlin")]
 
@@ -191,15 +206,28 @@ class EquipmentDocument(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     is_photo = models.BooleanField(_("photo"), default=False)
-    url = models.URLField(_("link"), max_length=400)
+    file = models.FileField(
+        _("file"), upload_to=equipment_document_path, max_length=200, blank=True
+    )
+    url = models.URLField(_("link"), max_length=400, blank=True)
 
     class Meta:
         ordering = ["equipment_id", "title"]
         verbose_name = _("equipment document")
         verbose_name_plural = _("equipment documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url=""), name="equipment_document_file_or_link"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        if self.file:
+            return reverse("platforms:equipment_document", kwargs={"pk": self.pk})
+        return self.url
 
 
 class Tariff(models.Model):
@@ -228,13 +256,25 @@ class Tariff(models.Model):
 
 
 class Availability(models.Model):
-    """A weekly opening slot of a platform (wall-clock time in the platform's time zone)."""
+    """A weekly opening slot of a platform (wall-clock time in the platform's time zone).
+
+    An equipment with opening slots of its own (``equipment`` set) is open during those
+    only; the others follow their platform's slots (``equipment`` empty)."""
 
     platform = models.ForeignKey(
         TechnicalPlatform,
         on_delete=models.CASCADE,
         related_name="availabilities",
         verbose_name=_("platform"),
+    )
+    equipment = models.ForeignKey(
+        Equipment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="availabilities",
+        verbose_name=_("equipment"),
+        help_text=_("Empty: the platform's opening slot, for equipment without slots of its own."),
     )
     weekday = models.PositiveSmallIntegerField(
         _("weekday"),
@@ -252,7 +292,7 @@ class Availability(models.Model):
     end = models.TimeField(_("closes at"))
 
     class Meta:
-        ordering = ["platform_id", "weekday", "start"]
+        ordering = ["platform_id", "equipment_id", "weekday", "start"]
         verbose_name = _("opening slot")
         verbose_name_plural = _("opening slots")
         constraints = [
@@ -264,6 +304,12 @@ class Availability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self) -> None:
+        if self.equipment_id is not None and self.equipment.platform_id != self.platform_id:
+            raise ValidationError(
+                {"equipment": _("The equipment belongs to another platform.")}, code="invalid"
+            )
 
 
 class Closure(models.Model):
@@ -378,6 +424,14 @@ class Booking(models.Model):
         verbose_name=_("for the organisation"),
     )
     project = models.CharField(_("project"), max_length=200, blank=True)
+    innovation_project = models.ForeignKey(
+        "InnovationProject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("innovation project"),
+    )
     user_category = models.CharField(
         _("user category"),
         max_length=12,
@@ -466,6 +520,14 @@ class SharingRequest(models.Model):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     project = models.CharField(_("project"), max_length=200, blank=True)
+    innovation_project = models.ForeignKey(
+        "InnovationProject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sharing_requests",
+        verbose_name=_("innovation project"),
+    )
     message = models.TextField(_("message"), blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=SharingState.choices, default=SharingState.PENDING
@@ -502,3 +564,265 @@ class SharingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.equipment} ← {self.requester}"
+
+
+# --- innovation projects -----------------------------------------------------------------------
+
+
+class InnovationProject(models.Model):
+    """A product taken from an idea towards series production with the platforms' help: its
+    holder, its current stage (each stage's dates are in ``ProjectStageRecord``), its team,
+    milestones, documents, bookings and outcomes. Its showcase page is public only when the
+    holder allows it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    holder_kind = models.CharField(_("holder"), max_length=16, choices=HolderKind.choices)
+    holder_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="innovation_projects",
+        verbose_name=_("holder organisation"),
+    )
+    holder_name = models.CharField(
+        _("holder's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("A student team or a start-up not yet registered as an organisation."),
+    )
+    platform = models.ForeignKey(
+        TechnicalPlatform,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("host platform"),
+        help_text=_("Its staff follow the project."),
+    )
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=ProjectStage.choices, default=ProjectStage.IDEA
+    )
+    showcase = models.BooleanField(
+        _("public showcase page"),
+        default=False,
+        help_text=_(
+            "The holder allows a public page: summary, stages, public documents, outcomes."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("innovation project")
+        verbose_name_plural = _("innovation projects")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("platforms:project", kwargs={"pk": self.pk})
+
+    @property
+    def holder(self) -> str:
+        if self.holder_organisation_id is not None:
+            return str(self.holder_organisation)
+        return self.holder_name
+
+
+class ProjectStageRecord(models.Model):
+    """A stage a project went through, from the day it started to the day the next began."""
+
+    project = models.ForeignKey(
+        InnovationProject,
+        on_delete=models.CASCADE,
+        related_name="stages",
+        verbose_name=_("project"),
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["project_id", "started_on", "pk"]
+        verbose_name = _("project stage")
+        verbose_name_plural = _("project stages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="projectstage_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(ended_on__isnull=True),
+                name="projectstage_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.started_on:%d/%m/%Y}"
+
+
+class ProjectMilestone(models.Model):
+    project = models.ForeignKey(
+        InnovationProject,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("project"),
+    )
+    title = models.CharField(_("milestone"), max_length=200)
+    stage = models.CharField(_("stage"), max_length=16, choices=ProjectStage.choices, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done_on = models.DateField(_("reached on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["project_id", "due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectMember(models.Model):
+    """Someone of the project's team: its holder's people and the support team (platform
+    engineers, mentors, trainers, researchers). Members see the project and book for it."""
+
+    project = models.ForeignKey(
+        InnovationProject, on_delete=models.CASCADE, related_name="team", verbose_name=_("project")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="project_memberships",
+        verbose_name=_("account"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=TeamRole.choices)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["project_id", "role", "pk"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="projectmember_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class ProjectDocument(models.Model):
+    """A file or link of a project; public ones show on its showcase page."""
+
+    project = models.ForeignKey(
+        InnovationProject,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("project"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=project_document_path, max_length=200, blank=True)
+    url = models.URLField(_("link"), max_length=400, blank=True)
+    public = models.BooleanField(
+        _("public"), default=False, help_text=_("Shown on the showcase page.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    uploaded_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["project_id", "-uploaded_at", "pk"]
+        verbose_name = _("project document")
+        verbose_name_plural = _("project documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url=""), name="projectdocument_file_or_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        if self.file:
+            return reverse("platforms:project_document", kwargs={"pk": self.pk})
+        return self.url
+
+    @property
+    def is_image(self) -> bool:
+        return (
+            bool(self.file) and uploads.extension(self.file.name or "") in uploads.IMAGE_EXTENSIONS
+        )
+
+
+class ProjectOutcome(models.Model):
+    """What a project brought: jobs created, investment raised, products launched (counted
+    by the indicators, see ``platforms.outcomes``)."""
+
+    project = models.ForeignKey(
+        InnovationProject,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("project"),
+    )
+    kind = models.CharField(_("outcome"), max_length=20, choices=OutcomeKind.choices)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    on = models.DateField(_("on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["project_id", "on", "pk"]
+        verbose_name = _("project outcome")
+        verbose_name_plural = _("project outcomes")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="projectoutcome_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"

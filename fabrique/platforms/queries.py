@@ -153,10 +153,13 @@ def search_free_slots(search: Search, *, now: dt.datetime | None = None) -> list
         TechnicalPlatform.objects.filter(pk__in=platform_ids).values_list("pk", "time_zone")
     )
     weekly: dict[int, list[slots.WeeklySlot]] = defaultdict(list)
-    for platform_id, weekday, opens, closes in Availability.objects.filter(
+    # Equipment with opening slots of its own: those replace its platform's.
+    own_weekly: dict[int, list[slots.WeeklySlot]] = defaultdict(list)
+    for platform_id, equipment_id, weekday, opens, closes in Availability.objects.filter(
         platform_id__in=platform_ids
-    ).values_list("platform_id", "weekday", "start", "end"):
-        weekly[platform_id].append(slots.WeeklySlot(weekday, opens, closes))
+    ).values_list("platform_id", "equipment_id", "weekday", "start", "end"):
+        slot = slots.WeeklySlot(weekday, opens, closes)
+        (own_weekly[equipment_id] if equipment_id else weekly[platform_id]).append(slot)
     platform_closures: dict[int, list[slots.Closure]] = defaultdict(list)
     equipment_closures: dict[int, list[slots.Closure]] = defaultdict(list)
     for platform_id, equipment_id, first, last in Closure.objects.filter(
@@ -172,15 +175,16 @@ def search_free_slots(search: Search, *, now: dt.datetime | None = None) -> list
     # Platforms often share their schedule: compute each distinct one once.
     schedules: dict[tuple[object, ...], list[slots.Span]] = {}
 
-    def opened(platform_id: int, extra: list[slots.Closure]) -> list[slots.Span]:
+    def opened(
+        platform_id: int, extra: list[slots.Closure], own: list[slots.WeeklySlot] | None = None
+    ) -> list[slots.Span]:
         closures = platform_closures[platform_id] + extra
-        key = (platforms[platform_id], tuple(weekly[platform_id]), tuple(closures))
+        weekly_slots = own or weekly[platform_id]
+        key = (platforms[platform_id], tuple(weekly_slots), tuple(closures))
         spans = schedules.get(key)
         if spans is None:
             spans = schedules[key] = slots.to_spans(
-                slots.openings(
-                    weekly[platform_id], closures, window, ZoneInfo(platforms[platform_id])
-                )
+                slots.openings(weekly_slots, closures, window, ZoneInfo(platforms[platform_id]))
             )
         return spans
 
@@ -193,8 +197,12 @@ def search_free_slots(search: Search, *, now: dt.datetime | None = None) -> list
         offset, size = offset + size, min(size * 2, CHUNK_MAX)
         busy = _busy([candidate.pk for candidate in chunk], start, end)
         for candidate in chunk:
-            if candidate.pk in equipment_closures:
-                spans = opened(candidate.platform_id, equipment_closures[candidate.pk])
+            if candidate.pk in equipment_closures or candidate.pk in own_weekly:
+                spans = opened(
+                    candidate.platform_id,
+                    equipment_closures.get(candidate.pk, []),
+                    own_weekly.get(candidate.pk),
+                )
             else:
                 spans = opened_by_platform.get(candidate.platform_id) or []
                 if candidate.platform_id not in opened_by_platform:

@@ -11,6 +11,11 @@
   the opening hours and the other bookings), and requests a machine listed for sharing by
   another organisation.
 - A booking is seen by its user, whoever booked it and the platform's staff.
+- An innovation project is seen and worked on by its team, the staff of its host platform
+  and the leaders (organisation admins, company contacts) of its holder organisation; any
+  account starts one. Its holder's side (the team's holders and those leaders) manages the
+  team and decides whether its showcase page is public; anyone reads a public one. Its
+  team books equipment for it.
 """
 
 from __future__ import annotations
@@ -24,10 +29,17 @@ from fabrique.accounts.rules import is_platform_admin, organisation_ids
 
 if TYPE_CHECKING:
     from fabrique.accounts.models import User
-    from fabrique.platforms.models import Booking, Equipment, SharingRequest, TechnicalPlatform
+    from fabrique.platforms.models import (
+        Booking,
+        Equipment,
+        InnovationProject,
+        SharingRequest,
+        TechnicalPlatform,
+    )
 
 STAFF_ROLES = (Role.ORGANISATION_ADMIN, Role.COORDINATOR, Role.TRAINER, Role.COMPANY_CONTACT)
 TRAINER_ROLES = (Role.ORGANISATION_ADMIN, Role.COORDINATOR, Role.TRAINER)
+HOLDER_ROLES = (Role.ORGANISATION_ADMIN, Role.COMPANY_CONTACT)
 
 
 def authenticated(user: Any) -> bool:
@@ -119,3 +131,86 @@ def bookings_visible_to(user: User) -> QuerySet[Booking]:
     return Booking.objects.filter(
         Q(user=user) | Q(booked_by=user) | Q(equipment__platform__owner_id__in=scope)
     )
+
+
+# --- innovation projects ---------------------------------------------------------------------
+
+
+def _team_role(user: User, project: InnovationProject) -> str | None:
+    if not authenticated(user) or project.pk is None:
+        return None
+    cache: dict[int, str | None] = getattr(user, "_fabrique_project_roles", None) or {}
+    if project.pk not in cache:
+        cache[project.pk] = (
+            project.team.filter(user_id=user.pk).values_list("role", flat=True).first()
+        )
+        user._fabrique_project_roles = cache  # type: ignore[union-attr]
+    return cache[project.pk]
+
+
+def _holder_leader(user: User, project: InnovationProject) -> bool:
+    return (
+        project.holder_organisation_id is not None
+        and project.holder_organisation_id in organisation_ids(user, *HOLDER_ROLES)
+    )
+
+
+def _hosts(user: User, project: InnovationProject) -> bool:
+    scope = staff_organisation_ids(user)
+    if scope is None:
+        return True
+    return project.platform is not None and project.platform.owner_id in scope
+
+
+def can_create_project(user: User) -> bool:
+    return authenticated(user)
+
+
+def can_work_on_project(user: User, project: InnovationProject) -> bool:
+    """See everything of the project and change its stages, milestones, documents, outcomes."""
+    if not authenticated(user):
+        return False
+    return (
+        _team_role(user, project) is not None
+        or _holder_leader(user, project)
+        or _hosts(user, project)
+    )
+
+
+def can_view_project(user: User, project: InnovationProject) -> bool:
+    return can_work_on_project(user, project)
+
+
+def can_lead_project(user: User, project: InnovationProject) -> bool:
+    """The holder's side: manage the team, allow the showcase page, edit the record."""
+    if not authenticated(user):
+        return False
+    if is_platform_admin(user):
+        return True
+    from fabrique.platforms.enums import TeamRole
+
+    return _team_role(user, project) == TeamRole.HOLDER or _holder_leader(user, project)
+
+
+def can_book_for_project(user: User, project: InnovationProject) -> bool:
+    return can_work_on_project(user, project)
+
+
+def can_see_showcase(user: User, project: InnovationProject) -> bool:
+    return project.showcase or can_view_project(user, project)
+
+
+def projects_visible_to(user: User) -> QuerySet[InnovationProject]:
+    """The projects ``can_view_project`` lets the user see, as one query."""
+    from fabrique.platforms.models import InnovationProject
+
+    if not authenticated(user):
+        return InnovationProject.objects.none()
+    scope = staff_organisation_ids(user)
+    if scope is None:
+        return InnovationProject.objects.all()
+    return InnovationProject.objects.filter(
+        Q(team__user=user)
+        | Q(holder_organisation_id__in=organisation_ids(user, *HOLDER_ROLES))
+        | Q(platform__owner_id__in=scope)
+    ).distinct()

@@ -24,7 +24,7 @@ from fabrique.platforms.actions import (
     booking_problem,
 )
 from fabrique.platforms.enums import SharingState, UserCategory
-from fabrique.platforms.models import Equipment, SharingRequest
+from fabrique.platforms.models import Equipment, InnovationProject, SharingRequest
 
 # --- sharing between organisations --------------------------------------------------------------
 
@@ -51,6 +51,7 @@ def request_sharing(
     organisation: Organisation | None = None,
     project: str = "",
     message: str = "",
+    innovation_project: InnovationProject | None = None,
 ) -> SharingRequest:
     """Another organisation asks for a shared machine; the slot is checked now (and again
     when the owner accepts, since nothing holds it meanwhile)."""
@@ -58,6 +59,12 @@ def request_sharing(
         rules.can_request_sharing(by, equipment),
         _("This machine is not listed for sharing, or it is your own."),
     )
+    if innovation_project is not None:
+        _refuse_unless(
+            rules.can_book_for_project(by, innovation_project),
+            _("Only the team of %(project)s books for it.") % {"project": innovation_project},
+        )
+        project = project or innovation_project.name
     if problem := booking_problem(equipment=equipment, user=by, start=start, end=end):
         raise problem
     sharing = SharingRequest(
@@ -67,6 +74,7 @@ def request_sharing(
         start=start,
         end=end,
         project=_clean_text(project, max_length=200),
+        innovation_project=innovation_project,
         message=_clean_text(message),
     )
     sharing.full_clean(validate_constraints=False)
@@ -118,6 +126,7 @@ def accept_sharing(*, sharing: SharingRequest, by: User, answer: str = "") -> Sh
         by=by,
         user=sharing.requester,
         project=sharing.project,
+        innovation_project=sharing.innovation_project,
         note=sharing.message,
         organisation=sharing.organisation,
         user_category=category,

@@ -1,7 +1,7 @@
 """Addresses of technical platforms (under /plateformes/)."""
 
-from fabrique.platforms import views
+from fabrique.platforms import views, views_projects
 
 app_name = "platforms"
 
-urlpatterns = [*views.urlpatterns]
+urlpatterns = [*views_projects.urlpatterns, *views.urlpatterns]

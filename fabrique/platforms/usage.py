@@ -68,12 +68,11 @@ def monthly_usage(platform: TechnicalPlatform, month: dt.date) -> list[UsageRow]
     window = month_bounds(month, zone)
     equipment = list(platform.equipment.order_by("name", "pk").values_list("pk", "name"))
     rows = {pk: UsageRow(equipment_id=pk, equipment=name) for pk, name in equipment}
-    weekly = [
-        slots.WeeklySlot(weekday, start, end)
-        for weekday, start, end in Availability.objects.filter(platform=platform).values_list(
-            "weekday", "start", "end"
-        )
-    ]
+    weekly: dict[int | None, list[slots.WeeklySlot]] = defaultdict(list)
+    for equipment_id, weekday, start, end in Availability.objects.filter(
+        platform=platform
+    ).values_list("equipment_id", "weekday", "start", "end"):
+        weekly[equipment_id].append(slots.WeeklySlot(weekday, start, end))
     closures: dict[int | None, list[slots.Closure]] = defaultdict(list)
     for equipment_id, first, last in Closure.objects.filter(
         platform=platform,
@@ -86,7 +85,9 @@ def monthly_usage(platform: TechnicalPlatform, month: dt.date) -> list[UsageRow]
         for tariff in Tariff.objects.filter(equipment__platform=platform)
     }
     for pk, row in rows.items():
-        opened = slots.openings(weekly, closures[None] + closures[pk], window, zone)
+        opened = slots.openings(
+            weekly.get(pk) or weekly[None], closures[None] + closures[pk], window, zone
+        )
         row.opening_hours = sum(i.duration.total_seconds() for i in opened) / 3600
     for booking in Booking.objects.filter(
         equipment__platform=platform,

@@ -30,11 +30,13 @@ from fabrique.platforms.enums import ACTIVE, BookingState, SharingState
 from fabrique.platforms.forms import (
     AuthorisationForm,
     BookingForm,
+    EquipmentDocumentForm,
     SearchForm,
     SharingRequestForm,
 )
 from fabrique.platforms.models import (
     Authorisation,
+    Availability,
     Booking,
     Equipment,
     SharingRequest,
@@ -82,7 +84,9 @@ def platform(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "platform": item,
             "equipment": item.equipment.order_by("name", "pk"),
-            "availabilities": item.availabilities.order_by("weekday", "start"),
+            "availabilities": item.availabilities.filter(equipment__isnull=True).order_by(
+                "weekday", "start"
+            ),
             "closures": item.closures.filter(
                 equipment__isnull=True, last_day__gte=timezone.localdate()
             ).order_by("first_day")[:20],
@@ -111,6 +115,13 @@ def equipment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "platforms/equipment.html", context)
 
 
+def _opening_slots(item: Equipment) -> list[Availability]:
+    own = list(item.availabilities.order_by("weekday", "start"))
+    return own or list(
+        item.platform.availabilities.filter(equipment__isnull=True).order_by("weekday", "start")
+    )
+
+
 def _equipment_context(request: HttpRequest, item: Equipment) -> dict[str, Any]:
     user = request.user
     monday = _monday(request)
@@ -131,11 +142,46 @@ def _equipment_context(request: HttpRequest, item: Equipment) -> dict[str, Any]:
         "previous_week": (monday - dt.timedelta(days=7)).isoformat(),
         "next_week": (monday + dt.timedelta(days=7)).isoformat(),
         "authorised": authorised,
+        "opening_slots": _opening_slots(item),
+        "own_slots": item.availabilities.exists(),
         "can_manage": rules.can_manage_equipment(user, item),  # type: ignore[arg-type]
+        "document_form": EquipmentDocumentForm()
+        if rules.can_manage_equipment(user, item)  # type: ignore[arg-type]
+        else None,
         "can_validate": rules.can_validate_authorisation(user, item),  # type: ignore[arg-type]
         "booking_form": None,
         "sharing_form": None,
     }
+
+
+@login_required
+@require_POST
+def equipment_document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _equipment_or_404(pk)
+    user: User = request.user  # type: ignore[assignment]
+    if not rules.can_manage_equipment(user, item):
+        raise PermissionDenied
+    form = EquipmentDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_equipment_document(
+                equipment=item,
+                by=user,
+                title=data["title"],
+                file=data.get("file") or None,
+                url=data.get("url") or "",
+                is_photo=data["is_photo"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(
+                None, _error_text(error) if isinstance(error, ValidationError) else str(error)
+            )
+        else:
+            return redirect(item.get_absolute_url() + "#documents")
+    context = _equipment_context(request, item)
+    context["document_form"] = form
+    return render(request, "platforms/equipment.html", context, status=422)
 
 
 # --- booking ------------------------------------------------------------------------------------
@@ -482,7 +528,11 @@ def discovery(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "platforms/discovery.html",
-        {"sessions": discovery_sessions()[:100], "statuses": PersonStatus.choices},
+        {
+            "sessions": discovery_sessions()[:100],
+            # Members of the public first: they are whom these sessions are for.
+            "statuses": sorted(PersonStatus.choices, key=lambda c: c[0] != PersonStatus.PUBLIC),
+        },
     )
 
 
@@ -497,6 +547,7 @@ urlpatterns: list[URLPattern] = [
     path("equipements/<int:pk>/reservations.ics", equipment_feed, name="equipment_feed"),
     path("mes-reservations/<str:token>/calendrier.ics", user_feed, name="user_feed"),
     path("equipements/<int:pk>/reserver/", book, name="book"),
+    path("equipements/<int:pk>/documents/", equipment_document_add, name="equipment_document_add"),
     path("equipements/<int:pk>/habilitations/", authorisations, name="authorisations"),
     path("equipements/<int:pk>/partage/", share, name="share"),
     path("equipements/<int:pk>/demande-de-partage/", request_sharing, name="request_sharing"),

@@ -283,7 +283,7 @@ def test_file_with_errors_is_refused_whole_naming_rows_and_columns(client, world
             "4",
             "statut",
             "is not a known status; use one of: demandeur d'emploi, salarié en reconversion, "
-            "étudiant, apprenti, salarié.",
+            "étudiant, apprenti, salarié, grand public.",
         ],
         ["4", "consentement_employeurs", "write oui or non."],
         ["5", "identifiant_externe", "the same identifier is already on row 2."],
