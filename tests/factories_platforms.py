@@ -10,8 +10,12 @@ from fabrique.platforms.enums import (
     AuthorisationSource,
     BookingState,
     EquipmentCategory,
+    HolderKind,
+    OutcomeKind,
+    ProjectStage,
     SharingState,
     TariffUnit,
+    TeamRole,
     UserCategory,
 )
 from fabrique.platforms.models import (
@@ -22,6 +26,12 @@ from fabrique.platforms.models import (
     Closure,
     Equipment,
     EquipmentDocument,
+    InnovationProject,
+    ProjectDocument,
+    ProjectMember,
+    ProjectMilestone,
+    ProjectOutcome,
+    ProjectStageRecord,
     SharingRequest,
     Tariff,
     TechnicalPlatform,
@@ -166,3 +176,66 @@ class SharingRequestFactory(DjangoModelFactory):
     start = factory.LazyFunction(lambda: at(next_monday(), 14))
     end = factory.LazyAttribute(lambda request: request.start + dt.timedelta(hours=2))
     state = SharingState.PENDING
+
+
+class InnovationProjectFactory(DjangoModelFactory):
+    """A start-up's project at the prototype stage, hosted by a platform, with no team (use
+    ``ProjectMemberFactory``, or the ``projects.create_project`` action, for one)."""
+
+    class Meta:
+        model = InnovationProject
+
+    name = factory.Sequence(lambda n: f"Capteur connecté {n}")
+    slug = factory.Sequence(lambda n: f"capteur-connecte-{n}")
+    holder_kind = HolderKind.STARTUP
+    holder_organisation = factory.SubFactory(OrganisationFactory, kind="company")
+    platform = factory.SubFactory(TechnicalPlatformFactory)
+    summary = "Un capteur de vibrations autonome pour les machines des PME."
+    stage = ProjectStage.PROTOTYPE
+
+
+class ProjectStageRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectStageRecord
+
+    project = factory.SubFactory(InnovationProjectFactory)
+    stage = factory.SelfAttribute("project.stage")
+    started_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=60))
+
+
+class ProjectMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectMember
+
+    project = factory.SubFactory(InnovationProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    role = TeamRole.HOLDER
+
+
+class ProjectMilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectMilestone
+
+    project = factory.SubFactory(InnovationProjectFactory)
+    title = "Premier prototype fonctionnel"
+    stage = ProjectStage.PROTOTYPE
+    due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=30))
+
+
+class ProjectDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectDocument
+
+    project = factory.SubFactory(InnovationProjectFactory)
+    title = "Cahier des charges"
+    url = "https://example.org/cahier-des-charges.pdf"
+
+
+class ProjectOutcomeFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectOutcome
+
+    project = factory.SubFactory(InnovationProjectFactory)
+    kind = OutcomeKind.JOBS_CREATED
+    value = 2
+    on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=10))

@@ -42,6 +42,10 @@ WHOLE_OUTCOMES = frozenset({OutcomeKind.JOBS_CREATED, OutcomeKind.PRODUCTS_LAUNC
 MAX_OUTCOME = Decimal("1000000000")
 
 
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def _refuse_unless(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
@@ -50,22 +54,20 @@ def _refuse_unless(allowed: bool, message: str) -> None:
 def _text(value: str, *, field: str, max_length: int, required: bool = False) -> str:
     value = (value or "").replace("\x00", "").strip()
     if required and not value:
-        raise ValidationError({field: _("This field is required.")}, code="required")
+        raise _field_error(field, _("This field is required."), "required")
     if len(value) > max_length:
-        raise ValidationError(
-            {field: _("At most %(count)s characters.") % {"count": max_length}}, code="too_long"
+        raise _field_error(
+            field, _("At most %(count)s characters.") % {"count": max_length}, "too_long"
         )
     return value
 
 
 def _not_in_future(day: dt.date, *, field: str) -> dt.date:
     if day > timezone.localdate():
-        raise ValidationError(
-            {
-                field: _("%(day)s has not come yet: record what happened.")
-                % {"day": f"{day:%d/%m/%Y}"}
-            },
-            code="future",
+        raise _field_error(
+            field,
+            _("%(day)s has not come yet: record what happened.") % {"day": f"{day:%d/%m/%Y}"},
+            "future",
         )
     return day
 
@@ -107,9 +109,9 @@ def create_project(
     one for a start-up the same way, then add the founders)."""
     _refuse_unless(rules.can_create_project(by), _("Log in to start a project."))
     if holder_kind not in HolderKind.values:
-        raise ValidationError({"holder_kind": _("Unknown kind of holder.")}, code="invalid")
+        raise _field_error("holder_kind", _("Unknown kind of holder."), "invalid")
     if stage not in ProjectStage.values:
-        raise ValidationError({"stage": _("Unknown stage.")}, code="invalid")
+        raise _field_error("stage", _("Unknown stage."), "invalid")
     name = _text(name, field="name", max_length=200, required=True)
     summary = _text(summary, field="summary", max_length=300, required=True)
     holder_name = _text(holder_name, field="holder_name", max_length=200)
@@ -122,9 +124,10 @@ def create_project(
             % {"org": holder_organisation},
         )
     elif not holder_name:
-        raise ValidationError(
-            {"holder_name": _("Name the holder: a student team, or a start-up in the making.")},
-            code="required",
+        raise _field_error(
+            "holder_name",
+            _("Name the holder: a student team, or a start-up in the making."),
+            "required",
         )
     started_on = _not_in_future(started_on or timezone.localdate(), field="started_on")
     project = InnovationProject(
@@ -187,9 +190,10 @@ def update_project(*, project: InnovationProject, by: User, **changes: Any) -> I
     for field, value in changes.items():
         setattr(project, field, value)
     if project.holder_organisation_id is None and not project.holder_name:
-        raise ValidationError(
-            {"holder_name": _("Name the holder: a student team, or a start-up in the making.")},
-            code="required",
+        raise _field_error(
+            "holder_name",
+            _("Name the holder: a student team, or a start-up in the making."),
+            "required",
         )
     project.full_clean()
     with audit.acting_as(by):
@@ -220,27 +224,23 @@ def move_stage(
         _("Only the project's team and its host platform's staff record its stages."),
     )
     if stage not in ProjectStage.values:
-        raise ValidationError({"stage": _("Unknown stage.")}, code="invalid")
+        raise _field_error("stage", _("Unknown stage."), "invalid")
     locked = InnovationProject.objects.select_for_update().get(pk=project.pk)
     current = locked.stages.filter(ended_on__isnull=True).first()
     if current is not None and current.stage == stage:
-        raise ValidationError(
-            {
-                "stage": _("The project is already at the %(stage)s stage.")
-                % {"stage": ProjectStage(stage).label}
-            },
-            code="same_stage",
+        raise _field_error(
+            "stage",
+            _("The project is already at the %(stage)s stage.")
+            % {"stage": ProjectStage(stage).label},
+            "same_stage",
         )
     on = _not_in_future(on, field="on")
     if current is not None and on < current.started_on:
-        raise ValidationError(
-            {
-                "on": _(
-                    "The %(stage)s stage started on %(day)s: the next one starts that day or later."
-                )
-                % {"stage": current.get_stage_display(), "day": f"{current.started_on:%d/%m/%Y}"}
-            },
-            code="before_current",
+        raise _field_error(
+            "on",
+            _("The %(stage)s stage started on %(day)s: the next one starts that day or later.")
+            % {"stage": current.get_stage_display(), "day": f"{current.started_on:%d/%m/%Y}"},
+            "before_current",
         )
     with audit.acting_as(by):
         if current is not None:
@@ -277,7 +277,7 @@ def add_milestone(
         _("Only the project's team and its host platform's staff plan its milestones."),
     )
     if stage and stage not in ProjectStage.values:
-        raise ValidationError({"stage": _("Unknown stage.")}, code="invalid")
+        raise _field_error("stage", _("Unknown stage."), "invalid")
     milestone = ProjectMilestone(
         project=project,
         title=_text(title, field="title", max_length=200, required=True),
@@ -316,7 +316,7 @@ def reach_milestone(*, milestone: ProjectMilestone, by: User, on: dt.date) -> Pr
 def add_member(*, project: InnovationProject, by: User, user: User, role: str) -> ProjectMember:
     """The holder's side adds someone to the team (the host platform's staff add support)."""
     if role not in TeamRole.values:
-        raise ValidationError({"role": _("Unknown role.")}, code="invalid")
+        raise _field_error("role", _("Unknown role."), "invalid")
     if role == TeamRole.HOLDER:
         _refuse_unless(
             rules.can_lead_project(by, project), _("Only the project's holder adds holders.")
@@ -388,7 +388,7 @@ def add_document(
     )
     url = _text(url, field="url", max_length=400)
     if (file is None) == (not url):
-        raise ValidationError({"file": _("Give either a file or a link.")}, code="file_or_link")
+        raise _field_error("file", _("Give either a file or a link."), "file_or_link")
     if file is not None:
         uploads.check_upload(file)
     document = ProjectDocument(
@@ -445,22 +445,18 @@ def record_outcome(
         _("Only the project's team and its host platform's staff record its outcomes."),
     )
     if kind not in OutcomeKind.values:
-        raise ValidationError({"kind": _("Unknown outcome.")}, code="invalid")
+        raise _field_error("kind", _("Unknown outcome."), "invalid")
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise ValidationError({"value": _("Give a number.")}, code="invalid") from None
+        raise _field_error("value", _("Give a number."), "invalid") from None
     if not amount.is_finite() or amount <= 0 or amount > MAX_OUTCOME:
-        raise ValidationError(
-            {"value": _("Give a number above 0 and up to 1,000,000,000.")}, code="invalid"
-        )
+        raise _field_error("value", _("Give a number above 0 and up to 1,000,000,000."), "invalid")
     if kind in WHOLE_OUTCOMES and amount != amount.to_integral_value():
-        raise ValidationError(
-            {
-                "value": _("%(kind)s are counted in whole numbers.")
-                % {"kind": OutcomeKind(kind).label}
-            },
-            code="invalid",
+        raise _field_error(
+            "value",
+            _("%(kind)s are counted in whole numbers.") % {"kind": OutcomeKind(kind).label},
+            "invalid",
         )
     outcome = ProjectOutcome(
         project=project,

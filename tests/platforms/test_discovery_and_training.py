@@ -56,6 +56,14 @@ def test_an_account_with_a_learner_record_joins_with_it(discovery_session):
     assert Person.objects.count() == 1
 
 
+def test_a_newcomer_is_a_member_of_the_public_unless_they_say_otherwise(discovery_session):
+    newcomer = UserFactory()
+
+    join_discovery_session(session=discovery_session, by=newcomer)
+
+    assert Person.objects.get(user=newcomer).status == "public"
+
+
 def test_sessions_not_open_to_the_public_are_not_joined_this_way():
     session = SessionFactory()
 
@@ -76,6 +84,9 @@ def test_the_discovery_page_lists_and_joins(client, discovery_session):
 
     assert "Initiation à l&#x27;IA industrielle" in page
     assert "BTS Maintenance" not in page
+    # The status offered first (selected by default) is "member of the public".
+    first_option = page.split('name="status"')[1].split("<option")[1]
+    assert 'value="public"' in first_option
     assert Enrolment.objects.get().person.user == user
 
 
