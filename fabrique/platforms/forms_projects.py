@@ -98,7 +98,20 @@ class ProjectForm(forms.Form):
         return data
 
 
-class StageForm(forms.Form):
+class _SectionForm(forms.Form):
+    """A form of one section of the project page: its ids are its own (several forms on one
+    page share field names), its field names stay plain."""
+
+    section = "section"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.section}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class StageForm(_SectionForm):
+    section = "stage"
+
     stage = forms.ChoiceField(label=_("New stage"), choices=ProjectStage.choices)
     on = forms.DateField(label=_("Since"), widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(
@@ -114,7 +127,9 @@ class StageForm(forms.Form):
         return data
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(_SectionForm):
+    section = "milestone"
+
     title = forms.CharField(label=_("Milestone"), max_length=200)
     stage = forms.ChoiceField(
         label=_("Stage"), choices=[("", _("Any")), *ProjectStage.choices], required=False
@@ -128,7 +143,9 @@ class MilestoneForm(forms.Form):
         return data
 
 
-class ReachedForm(forms.Form):
+class ReachedForm(_SectionForm):
+    section = "reached"
+
     on = forms.DateField(label=_("Reached on"), widget=DateInput(), initial=timezone.localdate)
 
     def clean(self) -> dict[str, Any]:
@@ -137,7 +154,9 @@ class ReachedForm(forms.Form):
         return data
 
 
-class MemberForm(forms.Form):
+class MemberForm(_SectionForm):
+    section = "member"
+
     email = forms.EmailField(label=_("E-mail of the person's account"))
     role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices, initial=TeamRole.MENTOR)
 
@@ -150,7 +169,9 @@ class MemberForm(forms.Form):
         return found
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(_SectionForm):
+    section = "document"
+
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(
         label=_("File"),
@@ -178,7 +199,9 @@ class DocumentForm(forms.Form):
         return data
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(_SectionForm):
+    section = "outcome"
+
     kind = forms.ChoiceField(label=_("Outcome"), choices=OutcomeKind.choices)
     value = forms.DecimalField(
         label=_("How many (or how much, in €)"),

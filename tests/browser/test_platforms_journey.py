@@ -1,6 +1,7 @@
-"""A start-up finds a machine across the network, books it for its project, the platform's
-staff confirm, and the booking shows confirmed. The pages pass the basic accessibility
-audit, without a console error."""
+"""A start-up registers its innovation project, finds a machine across the network, books it
+for the project, the platform's staff confirm, and the booking shows confirmed on the
+project's page; the founder then allows the project's public showcase page, which a visitor
+reads. The pages pass the basic accessibility audit, without a console error."""
 
 import pytest
 from django.urls import reverse
@@ -8,7 +9,7 @@ from playwright.sync_api import expect
 
 from fabrique.accounts.enums import Role
 from fabrique.platforms.enums import BookingState, EquipmentCategory
-from fabrique.platforms.models import Booking
+from fabrique.platforms.models import Booking, InnovationProject
 from tests.browser.helpers import accessibility_problems, log_in, open_page
 from tests.factories import OrganisationFactory
 from tests.factories_platforms import (
@@ -51,13 +52,31 @@ def _log_out(page):
         page.locator(f"form[action='{reverse('accounts:logout')}'] button").click()
 
 
-def test_a_startup_finds_a_machine_books_it_and_the_staff_confirm(
+def test_a_startup_finds_a_machine_books_it_for_its_project_and_the_staff_confirm(
     page, page_errors, printer, founder, staff
 ):
     monday = next_monday()
 
-    # The founder searches the network for an SLA printer free next week.
+    # The founder registers the project, hosted by the platform, at the prototype stage.
     log_in(page, email=founder.email)
+    open_page(page, reverse("platforms:project_new"))
+    form = page.locator("#project-form")
+    form.locator("input[name=name]").fill("Capteur de vibrations")
+    form.locator("input[name=summary]").fill("Un capteur autonome pour les machines des PME.")
+    form.locator("select[name=holder_kind]").select_option("startup")
+    form.locator("select[name=holder_organisation]").select_option(label="Capteurs & Co")
+    form.locator("select[name=platform]").select_option(label="Plateforme Plasturgie Innovation")
+    form.locator("select[name=stage]").select_option("prototype")
+    assert accessibility_problems(page) == []
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    project = InnovationProject.objects.get()
+    expect(page.locator("#stages-timeline [aria-current=step]")).to_have_attribute(
+        "data-stage", "prototype"
+    )
+    assert accessibility_problems(page) == []
+
+    # It searches the network for an SLA printer free next week.
     open_page(page, reverse("platforms:search"))
     page.locator("select[name=category]").select_option(EquipmentCategory.PRINTING_SLA)
     page.locator("input[name=start]").fill(monday.isoformat())
@@ -77,19 +96,20 @@ def test_a_startup_finds_a_machine_books_it_and_the_staff_confirm(
     form.locator("input[name=day]").fill(monday.isoformat())
     form.locator("input[name=start_time]").fill("09:00")
     form.locator("input[name=end_time]").fill("11:00")
-    form.locator("input[name=project]").fill("Boîtier du capteur connecté")
+    form.locator("select[name=innovation_project]").select_option(label="Capteur de vibrations")
     form.locator("select[name=user_category]").select_option("startup")
     assert accessibility_problems(page) == []
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     booking = Booking.objects.get()
-    assert (booking.user, booking.start, booking.state) == (
+    assert (booking.user, booking.start, booking.state, booking.innovation_project) == (
         founder,
         at(monday, 9),
         BookingState.REQUESTED,
+        project,
     )
     row = page.locator(f"#booking-{booking.pk}")
-    expect(row).to_contain_text("Boîtier du capteur connecté")
+    expect(row).to_contain_text("Capteur de vibrations")
     expect(row.locator(".booking-state")).to_have_attribute("data-state", "requested")
     _log_out(page)
 
@@ -97,7 +117,7 @@ def test_a_startup_finds_a_machine_books_it_and_the_staff_confirm(
     log_in(page, email=staff.email)
     open_page(page, reverse("platforms:manage", args=[printer.platform.slug]))
     row = page.locator(f"#bookings-requested #booking-{booking.pk}")
-    expect(row).to_contain_text("Boîtier du capteur connecté")
+    expect(row).to_contain_text("Capteur de vibrations")
     assert accessibility_problems(page) == []
     confirm_url = reverse("platforms:transition", args=[booking.pk, "confirmer"])
     with page.expect_navigation():
@@ -105,7 +125,7 @@ def test_a_startup_finds_a_machine_books_it_and_the_staff_confirm(
     expect(page.locator(f"#bookings-confirmed #booking-{booking.pk}")).to_have_count(1)
     _log_out(page)
 
-    # The founder sees it confirmed.
+    # The founder sees it confirmed, among the bookings and on the project's page.
     log_in(page, email=founder.email)
     open_page(page, reverse("platforms:mine"))
     state = page.locator(f"#booking-{booking.pk} .booking-state")
@@ -113,4 +133,19 @@ def test_a_startup_finds_a_machine_books_it_and_the_staff_confirm(
     assert accessibility_problems(page) == []
     booking.refresh_from_db()
     assert booking.state == BookingState.CONFIRMED
+    open_page(page, project.get_absolute_url())
+    state = page.locator(f"#project-booking-{booking.pk} .booking-state")
+    expect(state).to_have_attribute("data-state", "confirmed")
+    assert accessibility_problems(page) == []
+
+    # ...allows the public showcase page, which a visitor then reads.
+    with page.expect_navigation():
+        page.locator("#showcase button[type=submit]").click()
+    _log_out(page)
+    open_page(page, reverse("platforms:showcase"))
+    with page.expect_navigation():
+        page.locator("#showcase-projects").get_by_role("link", name="Capteur de vibrations").click()
+    expect(page.locator("main")).to_contain_text("Un capteur autonome pour les machines des PME.")
+    expect(page.locator("#showcase-preview")).to_have_count(0)
+    assert accessibility_problems(page) == []
     assert page_errors == []
