@@ -48,7 +48,7 @@ from fabrique.demo.world import (
     TerritorySpec,
 )
 from fabrique.people.models import Person, PersonSkill
-from fabrique.platforms.demo import build_demo_platforms
+from fabrique.platforms.demo import build_demo_platforms, build_demo_projects
 from fabrique.referentials.loading import rome_loaded
 from fabrique.referentials.models import Occupation, OccupationSkill, Scheme
 from fabrique.territories.models import EPCI, Commune, IndustrialTerritory
@@ -141,6 +141,7 @@ def build_world(
         counts["trainings"] = build_demo_catalogue(seed=seed)
         counts.update(build_demo_needs(seed=seed))
         counts["equipment"] = build_demo_platforms(seed=seed)
+        counts["innovation_projects"] = build_demo_projects(seed=seed)
         state = DemoState(seed=seed, scale=scale, people_per_scale=people_per_scale, counts=counts)
         DataSource.objects.create(name=SOURCE_NAME, version=state.version, counts=counts)
         audit.record_event(
