@@ -4,10 +4,10 @@ import os
 
 os.environ.setdefault("FABRIQUE_MODE", "test")
 
-from fabrique.settings import *  # noqa: F403
+import tempfile
+from pathlib import Path
 
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
+from fabrique.settings import *  # noqa: F403
 
 # Uploaded files of the tests go to a directory of their own, never to var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="fabrique-test-media-"))
