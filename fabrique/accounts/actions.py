@@ -14,7 +14,7 @@ from django.utils import timezone
 from fabrique.accounts import rules
 from fabrique.accounts.enums import AuditAction
 from fabrique.accounts.models import ApiToken, AuditEvent, Membership, Organisation, User
-from fabrique.core import audit
+from fabrique.core import audit, personal_data
 
 
 @transaction.atomic
@@ -134,6 +134,7 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
         ],
     }
     data["account"].pop("password", None)
+    data.update(personal_data.sections(user))
     person = Person.objects.filter(user=user).select_related("commune", "organisation").first()
     if person is not None:
         data["person"] = person_record(person)

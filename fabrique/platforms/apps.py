@@ -8,6 +8,7 @@ class PlatformsConfig(AppConfig):
     verbose_name = _("Technical platforms")
 
     def ready(self) -> None:
-        from fabrique.platforms.outcomes import register_measures
+        from fabrique.platforms.outcomes import register_measures, register_personal_data
 
         register_measures()
+        register_personal_data()

@@ -5,18 +5,29 @@ supported, and the hours of equipment used.
 A project counts in a territory where its host platform is (or, without one, its holder
 organisation); an outcome counts on the day it was recorded for, a project in every period
 during which it was at some stage, an hour of use in the month of its booking.
+
+The sections of the personal data download that platforms hold (bookings, authorisations,
+project teams) are registered here too.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from fabrique.core import personal_data
 from fabrique.core.measures import Measure, Scope, register
 from fabrique.platforms.enums import BookingState, OutcomeKind
-from fabrique.platforms.models import Booking, InnovationProject, ProjectOutcome
+from fabrique.platforms.models import (
+    Authorisation,
+    Booking,
+    InnovationProject,
+    ProjectMember,
+    ProjectOutcome,
+)
 from fabrique.territories.models import IndustrialTerritory
 
 SOURCE = _("Innovation projects of the technical platforms, as their teams record them.")
@@ -124,3 +135,61 @@ def register_measures() -> None:
             _("Bookings of the technical platforms marked done."),
         ),
     )
+
+
+# --- personal data ---------------------------------------------------------------------------
+
+
+def personal_bookings(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "equipment": booking.equipment.name,
+            "platform": booking.equipment.platform.name,
+            "start": booking.start.isoformat(),
+            "end": booking.end.isoformat(),
+            "state": booking.state,
+            "project": booking.project,
+            "note": booking.note,
+        }
+        for booking in Booking.objects.filter(user=user)
+        .select_related("equipment__platform")
+        .order_by("start", "pk")
+    ]
+
+
+def personal_authorisations(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "equipment": authorisation.equipment.name,
+            "source": authorisation.source,
+            "granted_at": authorisation.granted_at.isoformat(),
+            "expires_at": authorisation.expires_at.isoformat()
+            if authorisation.expires_at
+            else None,
+            "revoked_at": authorisation.revoked_at.isoformat()
+            if authorisation.revoked_at
+            else None,
+        }
+        for authorisation in Authorisation.objects.filter(user=user)
+        .select_related("equipment")
+        .order_by("granted_at", "pk")
+    ]
+
+
+def personal_projects(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "project": member.project.name,
+            "role": member.role,
+            "since": member.added_at.isoformat(),
+        }
+        for member in ProjectMember.objects.filter(user=user)
+        .select_related("project")
+        .order_by("added_at", "pk")
+    ]
+
+
+def register_personal_data() -> None:
+    personal_data.register("equipment_bookings", personal_bookings)
+    personal_data.register("equipment_authorisations", personal_authorisations)
+    personal_data.register("innovation_project_teams", personal_projects)

@@ -5,14 +5,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from fabrique.core import measures
 from fabrique.platforms.enums import BookingState, OutcomeKind, ProjectStage
 from tests.factories import CommuneFactory, IndustrialTerritoryFactory, OrganisationFactory
 from tests.factories_platforms import (
+    AuthorisationFactory,
     BookingFactory,
     EquipmentFactory,
     InnovationProjectFactory,
+    ProjectMemberFactory,
     ProjectOutcomeFactory,
     ProjectStageRecordFactory,
     TechnicalPlatformFactory,
@@ -92,3 +95,16 @@ def test_every_measure_has_a_known_unit_and_a_label():
     assert {"platforms.jobs_created", "platforms.investment_raised"} <= keys
     with pytest.raises(KeyError, match="No measure is called"):
         measures.get("platforms.nothing")
+
+
+def test_the_personal_data_download_holds_bookings_authorisations_and_project_teams(client):
+    member = ProjectMemberFactory()
+    BookingFactory(user=member.user, project="Boîtier")
+    AuthorisationFactory(user=member.user)
+    client.force_login(member.user)
+
+    data = client.get(reverse("accounts:download_data")).json()
+
+    assert [b["project"] for b in data["equipment_bookings"]] == ["Boîtier"]
+    assert len(data["equipment_authorisations"]) == 1
+    assert data["innovation_project_teams"][0]["project"] == member.project.name
