@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +12,7 @@ from fabrique.engine.matching.concepts import ConceptMatcher, segments
 from fabrique.engine.matching.labels import Lexicon
 from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.normalise import gender_variants, stem, terms
-from fabrique.engine.matching.occupations import RomeOccupations
+from fabrique.engine.matching.occupations import WEIGHTS, RomeOccupations, combine
 from fabrique.engine.matching.sources import Certification, Fiche, Rome, Skill
 from fabrique.engine.matching.vectors import Space, word_features
 
@@ -268,3 +269,23 @@ def test_occupations_linear_component_ranks_a_clear_text_first(rome_matcher):
     title = rome_matcher.components(["TECHNICIEN MAINT INDUS H/F"])["linear"][0]
     assert rome_matcher.families[int(title.argmax())] == "I1304"
     assert title.max() > 2 * sorted(title)[-2]
+
+
+def test_occupations_title_likeness_tells_titles_from_blocs(rome_matcher):
+    titles, blocs = rome_matcher.title_likeness(
+        ["Soudeur H/F", "Établir les comptes annuels et fabriquer des baguettes de tradition"]
+    )
+    assert titles > 0 > blocs
+    assert rome_matcher.title_likeness(["zzzz"])[0] == 0.0  # unknown words: no evidence
+
+
+def test_occupations_linear_weight_is_gated_on_titles_not_on_short_blocs():
+    families = 3
+    scores = {name: np.zeros((3, families), dtype=np.float32) for name in WEIGHTS}
+    scores["linear"] = np.asarray([[0.0, 0.0, 1.0]] * 3, dtype=np.float32)
+    texts = ["Soudeur", "Tenir la comptabilité", "Tenir la comptabilité"]
+    # A short text reads like a title (positive odds) or like a bloc (very negative odds).
+    total = combine(scores, texts, np.asarray([3.0, -10.0, 3.0], dtype=np.float32))
+    assert total[0, 2] == 0.0  # a title: the model has no say
+    assert total[1, 2] > 0.0  # a short bloc: it has
+    assert total[2, 2] == 0.0  # three words that read like a title: none

@@ -15,13 +15,16 @@ A family's score blends, each scaled to [0, 1]:
 - ``linear``: the probabilities of a softmax regression fitted at build time on the RNCP blocs,
   the whole certifications and the ROME's own labels, compétences and texts (``linear.py``);
   it weighs more on short texts (a bloc) than on long ones (a whole certification), where the
-  neighbours' votes are surer.
+  neighbours' votes are surer, and not at all on job titles (a best title matched well, or a
+  short text whose words are those of titles rather than blocs: ``title_likeness``).
 
 A strong title match weighs more than the rest: job titles lean on ``titles``.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,7 +34,7 @@ import scipy.sparse as sp
 from fabrique.engine.matching.labels import TITLE_CHARS, LabelIndex
 from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.model import Match
-from fabrique.engine.matching.normalise import terms
+from fabrique.engine.matching.normalise import gender_variants, terms
 from fabrique.engine.matching.sources import Certification, Rome
 from fabrique.engine.matching.vectors import Floats, Ints, Space, word_features
 
@@ -65,10 +68,15 @@ LINEAR_WEIGHT_SHORT = 8.0
 LINEAR_WEIGHT_LONG = 2.0
 LONG_TEXT = 150
 # Nor on job titles: its weight falls from full to nothing as the best title's cosine goes
-# from TITLE_GATE[0] to TITLE_GATE[1] (it learnt from blocs more than from titles).
+# from TITLE_GATE[0] to TITLE_GATE[1] (it learnt from blocs more than from titles),
 TITLE_GATE = (0.7, 0.9)
-# and from nothing to full as a text has from TERM_GATE[0] to TERM_GATE[1] meaningful words.
+# and on texts that read like a job title rather than like a bloc. The weight is full on texts
+# of TERM_GATE[1] meaningful words or more, nothing on those of TERM_GATE[0] or fewer, and in
+# between; and it is full whatever the length when the sum over the text's stems of their log
+# odds of being in a title rather than in a bloc (naive Bayes, ``title_odds``) is at most
+# TITLE_ODDS_GATE[0], nothing from TITLE_ODDS_GATE[1] (the larger of the two gates counts).
 TERM_GATE = (3, 6)
+TITLE_ODDS_GATE = (-6.0, -2.0)
 BLOC_NEIGHBOURS = 40
 CERTIFICATION_NEIGHBOURS = 20
 VOTE_POWER = 2.0
@@ -179,6 +187,7 @@ class RomeOccupations:
     certifications: Neighbours
     prior: Floats
     linear: LinearModel
+    title_odds: dict[str, float]  # stem → log odds of meeting it in a title rather than a bloc
 
     @classmethod
     def build(cls, rome: Rome, certifications: Sequence[Certification]) -> RomeOccupations:
@@ -298,6 +307,7 @@ class RomeOccupations:
             certifications=by_certification,
             prior=prior,
             linear=linear,
+            title_odds=_title_odds(labels, bloc_texts),
         )
 
     def components(
@@ -333,6 +343,14 @@ class RomeOccupations:
         scores["linear"] = self.linear.scores(queries)
         return scores, title_rows, bloc_ids, bloc_weights
 
+    def title_likeness(self, texts: Sequence[str]) -> Floats:
+        """How much each text reads like a job title rather than a bloc: the sum of its stems'
+        log odds (unknown stems: 0)."""
+        get = self.title_odds.get
+        return np.asarray(
+            [sum(get(term, 0.0) for term in terms(text)) for text in texts], dtype=np.float32
+        )
+
     def match(self, texts: Sequence[str], top: int = 10) -> list[list[Match]]:
         """The ``top`` best fiches for each text, best first, one per family."""
         results: list[list[Match]] = []
@@ -344,7 +362,7 @@ class RomeOccupations:
         if top <= 0 or not texts:
             return [[] for _ in texts]
         scores, title_rows, bloc_ids, bloc_weights = self._components(texts)
-        total = combine(scores, texts)
+        total = combine(scores, texts, self.title_likeness(texts))
         evidence_found = np.zeros_like(total, dtype=bool)
         for name in ("titles", "labels", "skills", "texts", "blocs", "certifications", "linear"):
             evidence_found |= scores[name] > 0
@@ -387,11 +405,11 @@ def _best(scores: Floats, top: int) -> Ints:
     return candidates[order]
 
 
-def combine(scores: dict[str, Floats], texts: Sequence[str]) -> Floats:
+def combine(scores: dict[str, Floats], texts: Sequence[str], title_likeness: Floats) -> Floats:
     """Weighted mean of the scaled components plus the title bonus, in [0, 1]. The texts'
-    lengths and their best title set the linear model's weight."""
+    lengths, their best title and how much they read like a title (``title_likeness``, log
+    odds) set the linear model's weight."""
     lengths = [len(text) for text in texts]
-    words = np.asarray([len(terms(text)) for text in texts], dtype=np.float32)[:, None]
     total = np.zeros_like(scores["titles"])
     for name, weight in WEIGHTS.items():
         values = scores[name]
@@ -405,11 +423,38 @@ def combine(scores: dict[str, Floats], texts: Sequence[str]) -> Floats:
     low, high = TITLE_GATE
     linear_weight = linear_weight * np.clip((high - best_title) / (high - low), 0.0, 1.0)
     fewest, enough = TERM_GATE
-    linear_weight = linear_weight * np.clip((words - fewest) / (enough - fewest), 0.0, 1.0)
+    words = np.asarray([len(terms(text)) for text in texts], dtype=np.float32)[:, None]
+    long_enough = np.clip((words - fewest) / (enough - fewest), 0.0, 1.0)
+    bloc_like, title_like = TITLE_ODDS_GATE
+    odds = np.asarray(title_likeness, dtype=np.float32)[:, None]
+    reads_like_bloc = np.clip((title_like - odds) / (title_like - bloc_like), 0.0, 1.0)
+    linear_weight = linear_weight * np.maximum(long_enough, reads_like_bloc)
     linear = scores["linear"]
     total += linear_weight * linear / np.maximum(linear.max(axis=1, keepdims=True), 1e-9)
     combined: Floats = total / (sum(WEIGHTS.values()) + TITLE_BONUS + linear_weight)
     return combined
+
+
+def _title_odds(titles: Sequence[str], blocs: Sequence[str]) -> dict[str, float]:
+    """Each stem's log odds of being in a title (each side of a gender pair counted as one)
+    rather than in a bloc, by add-one naive Bayes over the texts that hold it."""
+    in_titles: Counter[str] = Counter()
+    in_blocs: Counter[str] = Counter()
+    n_titles = 0
+    for title in titles:
+        for variant in gender_variants(title):
+            in_titles.update(set(terms(variant)))
+            n_titles += 1
+    for bloc in blocs:
+        in_blocs.update(set(terms(bloc)))
+    title_total, bloc_total = math.log(n_titles + 2.0), math.log(len(blocs) + 2.0)
+    return {
+        stem: math.log(in_titles[stem] + 1.0)
+        - title_total
+        - math.log(in_blocs[stem] + 1.0)
+        + bloc_total
+        for stem in in_titles.keys() | in_blocs.keys()
+    }
 
 
 def _families(certification: Certification, parents: dict[str, str]) -> list[str]:
