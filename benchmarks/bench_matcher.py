@@ -8,7 +8,8 @@ a second held-out split kept for a final figure. Queries are the blocs of the ot
 one at a time and all blocs of a certification joined; the gold answers are the
 certification's ROME codes. Déclinaisons are folded into their parent fiche, in the gold and
 in the answers. Noisy job titles come from ROME appellations left out of the index (1 in 10),
-made noisy the way job ads are, plus a short list of ads written by hand.
+made noisy the way job ads are, plus a short list of ads written by hand. Every index also
+reads the French labels of ESCO occupations as extra job titles, as the production index does.
 """
 
 from __future__ import annotations
@@ -114,12 +115,13 @@ def main() -> None:
     dev_only = "--dev-only" in sys.argv[1:]
     rome = sources.read_rome(DATA_DIR)
     certifications = sources.read_certifications(DATA_DIR)
+    esco_titles = sources.read_esco_titles(DATA_DIR)
     parents = {fiche.code: fiche.parent for fiche in rome.fiches}
     parts = {c.number: evaluation.part_of(c.number) for c in certifications}
     train = [c for c in certifications if parts[c.number] == evaluation.TRAIN]
     print(f"certifications with blocs and ROME codes: {len(certifications)}, train {len(train)}")
 
-    matcher, wall, cpu = timed(lambda: RomeOccupations.build(rome, train))
+    matcher, wall, cpu = timed(lambda: RomeOccupations.build(rome, train, esco_titles))
     print(f"index build (train supervision): {wall:.1f} s wall, {cpu:.1f} s CPU")
 
     for part in (evaluation.DEV,) if dev_only else (evaluation.DEV, evaluation.HELD_OUT):
@@ -164,7 +166,7 @@ def main() -> None:
         for code, label in rome.appellations
         if label not in principal and evaluation.part_of(f"{code} {label}") == evaluation.DEV
     ]
-    without = RomeOccupations.build(rome.without_appellations(held), train)
+    without = RomeOccupations.build(rome.without_appellations(held), train, esco_titles)
     noisy = [evaluation.noisy_title(label, seed=label) for _, label in held]
     gold = [{parents[code]} for code, _ in held]
     found = first_fiches(without, noisy, parents, 5)
@@ -175,7 +177,7 @@ def main() -> None:
         f"in the first 5 {evaluation.hits(found, gold, 5):.3f}"
         f" (the same appellations without noise: first {evaluation.hits(clean, gold, 1):.3f})"
     )
-    full, wall, cpu = timed(lambda: RomeOccupations.build(rome, certifications))
+    full, wall, cpu = timed(lambda: RomeOccupations.build(rome, certifications, esco_titles))
     print(f"production index build (all supervision): {wall:.1f} s wall, {cpu:.1f} s CPU")
     found = first_fiches(full, noisy, parents, 1)
     print(

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from fabrique.engine.matching import evaluation
 from fabrique.engine.matching.concepts import ConceptMatcher, segments
-from fabrique.engine.matching.labels import Lexicon
+from fabrique.engine.matching.labels import HEAD_REPEAT, LabelIndex, Lexicon, title_features
 from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.normalise import gender_variants, stem, terms
 from fabrique.engine.matching.occupations import WEIGHTS, RomeOccupations, combine
@@ -289,3 +289,36 @@ def test_occupations_linear_weight_is_gated_on_titles_not_on_short_blocs():
     assert total[0, 2] == 0.0  # a title: the model has no say
     assert total[1, 2] > 0.0  # a short bloc: it has
     assert total[2, 2] == 0.0  # three words that read like a title: none
+
+
+def test_title_features_repeat_the_head_noun():
+    text = "Technicien de maintenance industrielle H/F"
+    features = title_features(text)
+    assert features[: len(word_features(text))] == word_features(text)
+    assert features.count("^technicien") == HEAD_REPEAT
+    assert title_features("H/F CDI") == []
+
+
+def test_label_index_weighs_labels_and_keeps_weak_ones_for_short_texts():
+    index = LabelIndex.build(["soudeur", "soudeur", "macon"], [0, 1, 2], 3, weights=[1, 0.5, 1])
+    scores, _ = index.search(["soudeur"])
+    assert scores[0, 0] == pytest.approx(2 * scores[0, 1])
+    long_text = "soudeur " + "assembler des pieces metalliques " * 6
+    scores, _ = index.search([long_text])
+    assert scores[0, 0] > 0
+    assert scores[0, 1] == 0
+
+
+def test_occupations_esco_titles_join_the_family_they_match():
+    esco = [
+        ("soudeur/soudeuse", "soudeur TIG", "braseur"),
+        ("comptable", "aide-comptable", "fiscaliste d'entreprise"),
+    ]
+    without = RomeOccupations.build(small_rome(), small_certifications())
+    matcher = RomeOccupations.build(small_rome(), small_certifications(), esco)
+    unknown = without.match(["braseur"])[0]
+    assert not unknown or unknown[0].code != "H2913"
+    assert matcher.match(["BRASEUR H/F"])[0][0].code == "H2913"
+    assert matcher.match(["fiscaliste d entreprise"])[0][0].code == "M1203"
+    # The ROME's own titles answer as before.
+    assert matcher.match(["techniciene maint indus"])[0][0].code == "I1304"

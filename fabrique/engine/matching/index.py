@@ -32,7 +32,9 @@ def build(kind: Kind, scheme: Scheme, data_dir: Path) -> Matcher:
     """Build one matcher from the files under ``data_dir``."""
     if kind == "occupations" and scheme == "rome":
         return RomeOccupations.build(
-            sources.read_rome(data_dir), sources.read_certifications(data_dir)
+            sources.read_rome(data_dir),
+            sources.read_certifications(data_dir),
+            sources.read_esco_titles(data_dir),
         )
     if kind == "skills" and scheme == "rome":
         return concepts.rome_skills(sources.read_rome(data_dir).skills)

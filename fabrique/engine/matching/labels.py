@@ -8,6 +8,10 @@ uses are rewritten from the labels' own vocabulary: a word one edit away from a 
 ("mecanicein") becomes that word, a short word that begins a known word ("indus", "maint",
 "tech", "resp") or whose letters it keeps in order from its first letter ("agt" → "agent")
 becomes the most frequent such word.
+
+An index may featurise its labels with ``title_features`` (the head noun counted apart) and
+weigh some labels down (weaker evidence, e.g. another référentiel's titles): those score short
+queries only.
 """
 
 from __future__ import annotations
@@ -19,8 +23,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from fabrique.engine.matching.normalise import AD_NOISE, STOP_WORDS, gender_variants
-from fabrique.engine.matching.vectors import Floats, Ints, Space, char_features, word_features
+from fabrique.engine.matching.normalise import AD_NOISE, STOP_WORDS, gender_variants, terms
+from fabrique.engine.matching.vectors import (
+    Featuriser,
+    Floats,
+    Ints,
+    Space,
+    char_features,
+    word_features,
+)
 from fabrique.engine.text import fold
 
 # Queries longer than this are texts, not titles: no rewriting nor character n-grams.
@@ -35,6 +46,19 @@ MAX_SKELETON = 4
 VOWELS = frozenset("aeiouy")
 RARE_RATIO = 20  # a known word this much rarer than a word it begins is read as both
 MEMO_WORDS = 100_000
+# In a French job title the first noun names the occupation ("technicien", "soudeur") and the
+# words after it refine it: ``title_features`` repeats it as a feature of its own.
+HEAD_REPEAT = 2
+
+
+def title_features(text: str) -> list[str]:
+    """``word_features`` plus the first stem as a head feature, counted ``HEAD_REPEAT``
+    times."""
+    features = word_features(text)
+    stems = terms(text)
+    if stems:
+        features.extend([f"^{stems[0]}"] * HEAD_REPEAT)
+    return features
 
 
 def _is_subsequence(short: str, word: str) -> bool:
@@ -142,18 +166,32 @@ class LabelIndex:
     chars: Space
     char_rows: sp.csr_matrix
     lexicon: Lexicon
+    # Rows of labels given a weight under 1: title evidence only, left out for long texts.
+    weak_rows: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
-    def build(cls, labels: Sequence[str], owners: Sequence[int], n_entries: int) -> LabelIndex:
-        """``owners`` must be sorted and give every entry at least one label."""
+    def build(
+        cls,
+        labels: Sequence[str],
+        owners: Sequence[int],
+        n_entries: int,
+        *,
+        weights: Sequence[float] | None = None,
+        featurise: Featuriser = word_features,
+    ) -> LabelIndex:
+        """``owners`` must be sorted and give every entry at least one label. ``weights``
+        (default 1) scale each label's scores: weaker evidence."""
         # Each side of a gender pair is a row of its own, shown as the whole label.
         shown: list[str] = []
         texts: list[str] = []
         row_owners: list[int] = []
         origins: list[int] = []
-        for position, (label, owner) in enumerate(zip(labels, owners, strict=True)):
+        row_weights: list[float] = []
+        given = [1.0] * len(labels) if weights is None else weights
+        for position, (label, owner, weight) in enumerate(zip(labels, owners, given, strict=True)):
             for variant in gender_variants(label):
                 origins.append(position)
+                row_weights.append(weight)
                 shown.append(label)
                 texts.append(variant)
                 row_owners.append(owner)
@@ -163,21 +201,23 @@ class LabelIndex:
         counts = np.bincount(owner_array, minlength=n_entries)
         if len(counts) != n_entries or np.any(counts == 0):
             raise ValueError("every entry needs at least one label")
-        word_docs = [word_features(text) for text in texts]
+        word_docs = [featurise(text) for text in texts]
         char_docs = [char_features(text) for text in texts]
-        words = Space.fit(word_features, word_docs)
+        words = Space.fit(featurise, word_docs)
         chars = Space.fit(char_features, char_docs, max_df=CHAR_MAX_DF)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        scale = sp.diags(np.asarray(row_weights, dtype=np.float32))
         return cls(
             labels=shown,
             origins=np.asarray(origins, dtype=np.int64),
             owners=owner_array,
             starts=starts,
             words=words,
-            word_rows=words.vectorise_features(word_docs).T.tocsr(),
+            word_rows=sp.csr_matrix(words.vectorise_features(word_docs).T @ scale),
             chars=chars,
-            char_rows=chars.vectorise_features(char_docs).T.tocsr(),
+            char_rows=sp.csr_matrix(chars.vectorise_features(char_docs).T @ scale),
             lexicon=Lexicon.fit(texts),
+            weak_rows=np.flatnonzero(np.asarray(row_weights) < 1.0).astype(np.int64),
         )
 
     @property
@@ -186,14 +226,21 @@ class LabelIndex:
 
     def search(self, texts: Sequence[str]) -> tuple[Floats, Floats]:
         """Per text: the best label score in [0, 1] of each entry, and the score of each label
-        (for evidence)."""
+        (for evidence). Texts longer than ``SHORT_QUERY_CHARS`` are texts rather than titles:
+        read with ``word_features`` (not the index's own featuriser, which may add title
+        features), and the labels of weight under 1 do not score them."""
         short = [len(text) <= SHORT_QUERY_CHARS for text in texts]
         prepared = [
             self.lexicon.rewrite(text) if is_short else text
             for text, is_short in zip(texts, short, strict=True)
         ]
         titles = [len(text) <= TITLE_CHARS for text in texts]
-        by_word = (self.words.vectorise(prepared) @ self.word_rows).toarray()
+        featurise = self.words.featurise
+        features = [
+            featurise(text) if is_short else word_features(text)
+            for text, is_short in zip(prepared, short, strict=True)
+        ]
+        by_word = (self.words.vectorise_features(features) @ self.word_rows).toarray()
         if any(titles):
             by_char = self.chars.vectorise(
                 [text if title else "" for text, title in zip(prepared, titles, strict=True)]
@@ -206,6 +253,9 @@ class LabelIndex:
             rows = by_word
         if rows.shape[1] == 0:
             return np.zeros((len(texts), self.n_entries), dtype=np.float32), rows
+        long_texts = [i for i, is_short in enumerate(short) if not is_short]
+        if long_texts and len(self.weak_rows):
+            rows[np.ix_(long_texts, self.weak_rows)] = 0.0
         return np.maximum.reduceat(rows, self.starts, axis=1), rows
 
     def best_label(self, row_scores: Floats, entry: int) -> int:

@@ -95,7 +95,7 @@ def words(text: str) -> list[str]:
     return [w for w in fold(text).split() if w not in STOP_WORDS and w not in AD_NOISE]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def terms(text: str) -> tuple[str, ...]:
     """Stems of the meaningful words of a text, in order (repetitions kept)."""
     return tuple(_stem(w) for w in words(text))

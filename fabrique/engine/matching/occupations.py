@@ -6,7 +6,9 @@ that folding déclinaisons into their parent never merges two answers.
 
 A family's score blends, each scaled to [0, 1]:
 
-- ``titles``: the best fiche label or appellation, typos and abbreviations allowed;
+- ``titles``: the best fiche label or appellation, typos and abbreviations allowed, the first
+  noun of a title counting more (``labels.title_features``); the French labels of ESCO
+  occupations are titles too, of the family they match best, their scores scaled down;
 - ``labels``, ``skills``, ``texts``: TF-IDF cosine with all the labels of the family, with its
   compétences and savoirs, with its definition and access texts;
 - ``blocs``, ``certifications``: votes of the nearest RNCP blocs de compétences, and of the
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from fabrique.engine.matching.labels import TITLE_CHARS, LabelIndex
+from fabrique.engine.matching.labels import TITLE_CHARS, LabelIndex, title_features
 from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.model import Match
 from fabrique.engine.matching.normalise import gender_variants, terms
@@ -60,7 +62,7 @@ FLOORS: dict[str, float] = {
     "prior": 1.0,
 }
 # A strong title match (a job title) outweighs the rest: TITLE_BONUS × (title cosine)^3.
-TITLE_BONUS = 8.0
+TITLE_BONUS = 12.0
 TITLE_POWER = 3.0
 # The linear model's weight (its probabilities scaled by their best value), for texts up to
 # LONG_TEXT characters and for longer ones.
@@ -80,6 +82,12 @@ TITLE_ODDS_GATE = (-6.0, -2.0)
 BLOC_NEIGHBOURS = 40
 CERTIFICATION_NEIGHBOURS = 20
 VOTE_POWER = 2.0
+# ESCO occupations' French labels are job titles too: each occupation is given to the family
+# its labels match best in the ROME's own titles (summed over its labels; none when the best
+# does not lead the second by ESCO_MARGIN of itself), and its labels join that family's titles
+# with their scores scaled by ESCO_TITLE_WEIGHT (weaker evidence than the ROME's own).
+ESCO_TITLE_WEIGHT = 0.85
+ESCO_MARGIN = 0.0
 # A déclinaison answers for its family when its own label matched at least this well.
 REPRESENTATIVE_TITLE = 0.3
 BATCH = 256
@@ -190,7 +198,14 @@ class RomeOccupations:
     title_odds: dict[str, float]  # stem → log odds of meeting it in a title rather than a bloc
 
     @classmethod
-    def build(cls, rome: Rome, certifications: Sequence[Certification]) -> RomeOccupations:
+    def build(
+        cls,
+        rome: Rome,
+        certifications: Sequence[Certification],
+        esco_titles: Sequence[Sequence[str]] = (),
+    ) -> RomeOccupations:
+        """``esco_titles``: the labels of each ESCO occupation (``sources.read_esco_titles``),
+        extra job titles for the family they match best."""
         codes = [fiche.code for fiche in rome.fiches]
         position = {code: i for i, code in enumerate(codes)}
         families = sorted({fiche.parent for fiche in rome.fiches if fiche.parent in position})
@@ -216,8 +231,18 @@ class RomeOccupations:
         )
         labels = [labels[i] for i in order]
         owners = [owners[i] for i in order]
-        titles = LabelIndex.build(labels, [int(fiche_family[o]) for o in owners], len(families))
+        title_families = [int(fiche_family[o]) for o in owners]
+        titles = LabelIndex.build(labels, title_families, len(families), featurise=title_features)
         title_fiche = np.asarray(owners, dtype=np.int64)
+        if esco_titles:
+            titles, title_fiche = _with_esco_titles(
+                titles,
+                labels,
+                title_families,
+                owners,
+                esco_titles,
+                family_fiche=[position[code] for code in families],
+            )
 
         documents: dict[str, list[list[str]]] = {
             name: [[] for _ in families] for name in ("labels", "skills", "texts")
@@ -433,6 +458,50 @@ def combine(scores: dict[str, Floats], texts: Sequence[str], title_likeness: Flo
     total += linear_weight * linear / np.maximum(linear.max(axis=1, keepdims=True), 1e-9)
     combined: Floats = total / (sum(WEIGHTS.values()) + TITLE_BONUS + linear_weight)
     return combined
+
+
+def _with_esco_titles(
+    titles: LabelIndex,
+    labels: Sequence[str],
+    families: Sequence[int],
+    fiches: Sequence[int],
+    esco_titles: Sequence[Sequence[str]],
+    family_fiche: Sequence[int],
+) -> tuple[LabelIndex, Ints]:
+    """The title index with the labels of each ESCO occupation added to the family they
+    match best (weight ``ESCO_TITLE_WEIGHT``), and each title row's fiche (an ESCO label's is
+    its family's parent fiche)."""
+    flat = [label for occupation in esco_titles for label in occupation]
+    owner = np.repeat(np.arange(len(esco_titles)), [len(o) for o in esco_titles])
+    summed = np.zeros((len(esco_titles), titles.n_entries), dtype=np.float32)
+    for start in range(0, len(flat), BATCH):
+        # Clean labels: their words suffice (no rewriting, no character trigrams).
+        by_label = titles.words.vectorise(flat[start : start + BATCH]) @ titles.word_rows
+        scores = np.maximum.reduceat(by_label.toarray(), titles.starts, axis=1)
+        np.add.at(summed, owner[start : start + BATCH], scores)
+    best = summed.argmax(axis=1)
+    top_two = -np.partition(-summed, 1, axis=1)[:, :2]
+    margin = (top_two[:, 0] - top_two[:, 1]) / np.maximum(top_two[:, 0], 1e-9)
+    kept = (top_two[:, 0] > 0) & (margin >= ESCO_MARGIN)
+    rows = [
+        (family, label, 1.0, fiche)
+        for family, label, fiche in zip(families, labels, fiches, strict=True)
+    ]
+    for occupation, family in enumerate(best.tolist()):
+        if kept[occupation]:
+            rows.extend(
+                (family, label, ESCO_TITLE_WEIGHT, family_fiche[family])
+                for label in esco_titles[occupation]
+            )
+    rows.sort(key=lambda row: row[0])  # stable: the ROME's own titles first
+    index = LabelIndex.build(
+        [row[1] for row in rows],
+        [row[0] for row in rows],
+        titles.n_entries,
+        weights=[row[2] for row in rows],
+        featurise=title_features,
+    )
+    return index, np.asarray([row[3] for row in rows], dtype=np.int64)
 
 
 def _title_odds(titles: Sequence[str], blocs: Sequence[str]) -> dict[str, float]:

@@ -202,6 +202,19 @@ def _concepts(data_dir: Path, english: str, french: str) -> list[EscoConcept]:
     return concepts
 
 
+def read_esco_titles(data_dir: Path) -> list[tuple[str, ...]]:
+    """The French preferred and alternative labels of each ESCO occupation (job titles)."""
+    titles: list[tuple[str, ...]] = []
+    for row in read_csv(esco_file(data_dir, "fr/occupations_fr")):
+        labels: list[str] = []
+        for label in _split(row.get("preferredLabel")) + _split(row.get("altLabels")):
+            if label not in labels:
+                labels.append(label)
+        if labels:
+            titles.append(tuple(labels))
+    return titles
+
+
 def read_esco(data_dir: Path) -> Esco:
     occupations = _concepts(data_dir, "en/occupations_en", "fr/occupations_fr")
     skills = _concepts(data_dir, "en/skills_en", "fr/skills_fr")
