@@ -166,6 +166,7 @@ def erase_user(*, user: User, by: User) -> None:
             anonymise(person, now=now)
         user.api_tokens.all().delete()
         user.memberships.all().delete()
+        personal_data.erase(user)
         user.email = f"erased-{user.pk}@erased.invalid"
         user.first_name = ""
         user.last_name = ""

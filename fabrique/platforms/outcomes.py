@@ -189,7 +189,14 @@ def personal_projects(user: Any) -> list[dict[str, Any]]:
     ]
 
 
+def erase_project_memberships(user: Any) -> None:
+    """An erased account leaves the teams of innovation projects (its bookings stay, for the
+    accounts of the platforms, under the erased account)."""
+    ProjectMember.objects.filter(user=user).delete()
+
+
 def register_personal_data() -> None:
+    personal_data.register_eraser("innovation_project_teams", erase_project_memberships)
     personal_data.register("equipment_bookings", personal_bookings)
     personal_data.register("equipment_authorisations", personal_authorisations)
     personal_data.register("innovation_project_teams", personal_projects)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from fabrique.accounts.actions import erase_user
 from fabrique.core import measures
 from fabrique.platforms.enums import BookingState, OutcomeKind, ProjectStage
 from tests.factories import CommuneFactory, IndustrialTerritoryFactory, OrganisationFactory
@@ -108,3 +109,11 @@ def test_the_personal_data_download_holds_bookings_authorisations_and_project_te
     assert [b["project"] for b in data["equipment_bookings"]] == ["Boîtier"]
     assert len(data["equipment_authorisations"]) == 1
     assert data["innovation_project_teams"][0]["project"] == member.project.name
+
+
+def test_an_erased_account_leaves_its_project_teams():
+    member = ProjectMemberFactory()
+
+    erase_user(user=member.user, by=member.user)
+
+    assert not member.project.team.exists()
