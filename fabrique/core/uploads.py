@@ -18,9 +18,12 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+
+from fabrique.core import audit
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -115,6 +118,24 @@ def stored_name(folder: str, original: str) -> str:
     """A random storage name under ``folder``, keeping only the original's extension."""
     today = dt.date.today()
     return f"{folder}/{today:%Y/%m}/{secrets.token_urlsafe(16)}{extension(original)}"
+
+
+def save_with_file(
+    record: models.Model, file: UploadedFile | None, *, by: object, field: str = "file"
+) -> None:
+    """Save ``record`` (validated, audited as ``by``) with ``file``, checked beforehand, stored
+    in its ``field``; the stored file is removed again if the record is refused."""
+    stored: FieldFile = getattr(record, field)
+    if file is not None:
+        stored.save(file.name or "document", file, save=False)
+    try:
+        record.full_clean()
+        with audit.acting_as(by):
+            record.save()
+    except Exception:
+        if stored:
+            stored.delete(save=False)
+        raise
 
 
 def serve(file: FieldFile, *, download_name: str) -> FileResponse:

@@ -528,14 +528,5 @@ def add_equipment_document(
     if not title:
         raise ValidationError(_("Give the document a title."), code="required")
     document = EquipmentDocument(equipment=equipment, title=title, url=url, is_photo=is_photo)
-    if file is not None:
-        document.file.save(file.name or "document", file, save=False)
-    try:
-        document.full_clean()
-        with audit.acting_as(by):
-            document.save()
-    except Exception:
-        if document.file:
-            document.file.delete(save=False)
-        raise
+    uploads.save_with_file(document, file, by=by)
     return document

@@ -264,29 +264,30 @@ class SearchForm(forms.Form):
         )
 
 
-class EquipmentDocumentForm(forms.Form):
+class FileOrLinkForm(forms.Form):
+    """A document given as a file or as a link (the action checks the file's type and
+    content)."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
-    file = forms.FileField(
-        label=_("File"),
-        required=False,
-        help_text=_("Up to %(size)s MB: %(types)s.")
-        % {
-            "size": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
-            "types": ", ".join(sorted(uploads.KINDS)),
-        },
-    )
+    file = forms.FileField(label=_("File"), required=False)
     url = forms.URLField(
         label=_("or a link"), required=False, max_length=400, assume_scheme="https"
     )
-    is_photo = forms.BooleanField(label=_("Photo"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted here, in the reader's language.
+        self.fields["file"].help_text = _("Up to %(size)s MB: %(types)s.") % {
+            "size": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "types": ", ".join(sorted(uploads.KINDS)),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if bool(data.get("file")) == bool(data.get("url")):
             raise forms.ValidationError(_("Give either a file or a link."))
-        if data.get("file"):
-            try:
-                uploads.check_upload(data["file"], images_only=bool(data.get("is_photo")))
-            except forms.ValidationError as error:
-                self.add_error("file", error)
         return data
+
+
+class EquipmentDocumentForm(FileOrLinkForm):
+    is_photo = forms.BooleanField(label=_("Photo"), required=False)

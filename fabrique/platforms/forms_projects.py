@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fabrique.accounts.models import Organisation, User
-from fabrique.core import uploads
 from fabrique.platforms.enums import HolderKind, OutcomeKind, ProjectStage, TeamRole
-from fabrique.platforms.forms import YEARS, DateInput
+from fabrique.platforms.forms import YEARS, DateInput, FileOrLinkForm
 from fabrique.platforms.models import InnovationProject, TechnicalPlatform
 
 
@@ -169,34 +168,10 @@ class MemberForm(_SectionForm):
         return found
 
 
-class DocumentForm(_SectionForm):
+class DocumentForm(_SectionForm, FileOrLinkForm):
     section = "document"
 
-    title = forms.CharField(label=_("Title"), max_length=200)
-    file = forms.FileField(
-        label=_("File"),
-        required=False,
-        help_text=_("Up to %(size)s MB: %(types)s.")
-        % {
-            "size": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
-            "types": ", ".join(sorted(uploads.KINDS)),
-        },
-    )
-    url = forms.URLField(
-        label=_("or a link"), required=False, max_length=400, assume_scheme="https"
-    )
     public = forms.BooleanField(label=_("Show on the public showcase page"), required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if bool(data.get("file")) == bool(data.get("url")):
-            raise forms.ValidationError(_("Give either a file or a link."))
-        if data.get("file"):
-            try:
-                uploads.check_upload(data["file"])
-            except forms.ValidationError as error:
-                self.add_error("file", error)
-        return data
 
 
 class OutcomeForm(_SectionForm):

@@ -398,16 +398,7 @@ def add_document(
         public=public,
         uploaded_by=by,
     )
-    if file is not None:
-        document.file.save(file.name or "document", file, save=False)
-    try:
-        document.full_clean()
-        with audit.acting_as(by):
-            document.save()
-    except Exception:
-        if document.file:
-            document.file.delete(save=False)
-        raise
+    uploads.save_with_file(document, file, by=by)
     return document
 
 
