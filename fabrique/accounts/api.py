@@ -49,7 +49,7 @@ class OrganisationIn(Schema):
     name: Text = Field(..., min_length=1, max_length=200)
     slug: str = Field(..., min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")
     kind: OrganisationKind
-    commune: str | None = Field(None, description="INSEE code of the commune", max_length=5)
+    commune: Text | None = Field(None, description="INSEE code of the commune", max_length=5)
     siret: str = Field("", pattern=r"^([0-9]{14})?$")
     description: Text = Field("", max_length=5000)
     website: Text = Field("", max_length=200)
