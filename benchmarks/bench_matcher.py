@@ -30,7 +30,10 @@ from fabrique.engine.matching.occupations import RomeOccupations  # noqa: E402
 
 DATA_DIR = ROOT / "fabrique" / "data"
 
-# Job ads as they are posted, with the fiche we believe is right.
+# Job ads as they are posted, with the fiche we believe is right: where the ROME 4.0 has the
+# title as an appellation, the fiche of that appellation ("Assistant administratif / Assistante
+# administrative" is an appellation of M1607, "Technicien / Technicienne qualité en industrie"
+# the label of H1528).
 HAND_WRITTEN_ADS = [
     ("TECHNICIEN MAINTENANCE INDUS H/F - CDI", "I1304"),
     ("Technicien de maintenance industrielle (H/F)", "I1304"),
@@ -46,7 +49,7 @@ HAND_WRITTEN_ADS = [
     ("Aide-soignant(e) de nuit - CDI", "J1501"),
     ("Infirmier / infirmiere diplome d'etat", "J1506"),
     ("Comptable unique H/F", "M1203"),
-    ("Assistant(e) administratif(ve) - CDD 6 mois", "M1602"),
+    ("Assistant(e) administratif(ve) - CDD 6 mois", "M1607"),
     ("Developpeur full stack Java H/F", "M1805"),
     ("Chauffeur poids lourd SPL", "N4101"),
     ("Magasinier cariste H/F", "N1103"),
@@ -55,7 +58,7 @@ HAND_WRITTEN_ADS = [
     ("Cuisinier H/F CDI", "G1602"),
     ("Chaudronnier tuyauteur H/F", "H2902"),
     ("Tourneur fraiseur sur commande numérique", "H2903"),
-    ("Technicien qualité H/F", "H1506"),
+    ("Technicien qualité H/F", "H1528"),
     ("Plombier chauffagiste CDI", "F1603"),
     ("Vendeur en boulangerie H/F", "D1106"),
     ("Agent d'entretien des locaux - temps partiel", "K2204"),

@@ -110,6 +110,28 @@ def test_lexicon_corrects_typos_and_expands_abbreviations():
     assert lexicon.rewrite("resp.") == "responsable"
 
 
+def test_lexicon_reads_acronyms_that_labels_define():
+    labels = [
+        "Infirmier en soins généraux (IDE)",
+        "Infirmier de prévention",
+        "Infirmier de bloc opératoire - IBODE",
+        "Agent d'entretien courant (AEC)",
+    ]
+    lexicon = Lexicon.fit(labels)
+    assert lexicon.rewrite("Infirmier diplômé d'État H/F") == "infirmier diplome d etat h f ide"
+    assert lexicon.rewrite("infirmiere bloc operatoire diplomee etat").endswith(" ibode")
+    # Spelt by words none of which is in the label that defines it: not read.
+    assert lexicon.spelt_acronyms(["acheteur", "espaces", "cinema"]) == []
+    # Already written, or not spelt: nothing added.
+    assert lexicon.spelt_acronyms(["infirmier", "ide"]) == []
+    assert lexicon.spelt_acronyms(["infirmier", "d", "e"]) == []
+    query = ["INFIRMIERE DIPLOMEE D ETAT - CDI"]
+    with_acronym, _ = LabelIndex.build(labels, [0, 1, 2, 3], 4).search(query)
+    undefined = ["Infirmier en soins généraux IDE", *labels[1:]]
+    without, _ = LabelIndex.build(undefined, [0, 1, 2, 3], 4).search(query)
+    assert with_acronym[0, 0] > without[0, 0] + 0.1
+
+
 def test_lexicon_remembers_rewritten_words_and_answers_the_same(monkeypatch):
     lexicon = Lexicon.fit(["Technicien de maintenance industrielle", "Agent de production"])
     first = lexicon.rewrite("Agt de maint")

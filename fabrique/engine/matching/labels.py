@@ -7,7 +7,9 @@ character trigrams (what survives a typo). Before that, the words of the query t
 uses are rewritten from the labels' own vocabulary: a word one edit away from a known word
 ("mecanicein") becomes that word, a short word that begins a known word ("indus", "maint",
 "tech", "resp") or whose letters it keeps in order from its first letter ("agt" → "agent")
-becomes the most frequent such word.
+becomes the most frequent such word. An acronym that a label defines ("Infirmier / Infirmière en
+soins généraux (IDE)") is added to a query whose words spell it ("infirmier diplômé d'état"),
+when one of those words is a word of that label.
 
 An index may featurise its labels with ``title_features`` (the head noun counted apart) and
 weigh some labels down (weaker evidence, e.g. another référentiel's titles): those score short
@@ -16,6 +18,7 @@ queries only.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,6 +47,9 @@ MAX_ABBREVIATION = 6
 # "agt", "mgr": abbreviations that keep some consonants of the word, in order.
 MAX_SKELETON = 4
 VOWELS = frozenset("aeiouy")
+# "(IDE)", "- IBODE", "-QSE-": an acronym a label defines, in parentheses or after a dash.
+ACRONYM = re.compile(r"\(\s*([A-Z]{3,6})\s*\)|-\s*([A-Z]{3,6})\s*(?:-|$)")
+MIN_ACRONYM, MAX_ACRONYM = 3, 6
 RARE_RATIO = 20  # a known word this much rarer than a word it begins is read as both
 MEMO_WORDS = 100_000
 # In a French job title the first noun names the occupation ("technicien", "soudeur") and the
@@ -74,14 +80,21 @@ class Lexicon:
     deletions: dict[str, list[str]]  # a word with one letter removed → the words
     by_initial: dict[str, list[str]]  # first letter → words, most frequent first
     by_prefix: dict[str, str]  # a word's beginning → the most frequent word with it
+    # acronym → the folded words of the labels that define it
+    acronyms: dict[str, frozenset[str]] = field(default_factory=dict)
     # Rewritten query words already seen (rewriting is pure; cleared when it grows too big).
     memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def fit(cls, labels: Sequence[str]) -> Lexicon:
         frequency: Counter[str] = Counter()
+        acronyms: dict[str, set[str]] = defaultdict(set)
         for label in labels:
-            frequency.update(w for w in fold(label).split() if len(w) > 1 and not w.isdigit())
+            folded = fold(label).split()
+            frequency.update(w for w in folded if len(w) > 1 and not w.isdigit())
+            for groups in ACRONYM.findall(label):
+                for acronym in filter(None, groups):
+                    acronyms[acronym.lower()].update(folded)
         deletions: dict[str, list[str]] = defaultdict(list)
         by_initial: dict[str, list[str]] = defaultdict(list)
         by_prefix: dict[str, str] = {}
@@ -92,7 +105,13 @@ class Lexicon:
             if len(word) >= 4:
                 for i in range(len(word)):
                     deletions[word[:i] + word[i + 1 :]].append(word)
-        return cls(dict(frequency), dict(deletions), dict(by_initial), by_prefix)
+        return cls(
+            dict(frequency),
+            dict(deletions),
+            dict(by_initial),
+            by_prefix,
+            {acronym: frozenset(words) for acronym, words in acronyms.items()},
+        )
 
     def correct(self, word: str) -> str | None:
         """The most frequent known word at one edit (deletion, insertion, substitution or
@@ -122,7 +141,8 @@ class Lexicon:
         return None
 
     def rewrite(self, text: str) -> str:
-        """The folded text with unknown words corrected or expanded where the labels allow."""
+        """The folded text with unknown words corrected or expanded where the labels allow, and
+        the acronyms its words spell (``spelt_acronyms``) added."""
         rewritten: list[str] = []
         memo = self.memo
         for word in fold(text).split():
@@ -133,7 +153,30 @@ class Lexicon:
                     memo.clear()
                 memo[word] = found
             rewritten.append(found)
+        # Each word as corrected or expanded ("tech" → "tech technicien": "technicien").
+        rewritten.extend(self.spelt_acronyms([found.rsplit(" ", 1)[-1] for found in rewritten]))
         return " ".join(rewritten)
+
+    def spelt_acronyms(self, words: Sequence[str]) -> list[str]:
+        """The acronyms defined by labels that the initials of consecutive meaningful
+        ``words`` (folded) spell, when one of those words is a word of a label defining it."""
+        if not self.acronyms:
+            return []
+        meaningful = [w for w in words if len(w) > 1 and w not in STOP_WORDS and w not in AD_NOISE]
+        found: list[str] = []
+        for length in range(MIN_ACRONYM, MAX_ACRONYM + 1):
+            for start in range(len(meaningful) - length + 1):
+                spelt = meaningful[start : start + length]
+                acronym = "".join(word[0] for word in spelt)
+                defined_by = self.acronyms.get(acronym)
+                if (
+                    defined_by is not None
+                    and acronym not in meaningful
+                    and acronym not in found
+                    and not defined_by.isdisjoint(spelt)
+                ):
+                    found.append(acronym)
+        return found
 
     def _rewrite_word(self, word: str) -> str:
         if word in STOP_WORDS or word in AD_NOISE:

@@ -15,7 +15,8 @@ A family's score blends, each scaled to [0, 1]:
   nearest certifications (all their blocs together), for the ROME codes of their certification;
 - ``prior``: how often the family is a certification's ROME code;
 - ``linear``: the probabilities of a softmax regression fitted at build time on the RNCP blocs,
-  the whole certifications and the ROME's own labels, compétences and texts (``linear.py``);
+  the whole certifications and the ROME's own labels, compétences and texts, and on each
+  compétence or savoir held by few families (``linear.py``);
   it weighs more on short texts (a bloc) than on long ones (a whole certification), where the
   neighbours' votes are surer, and not at all on job titles (a best title matched well, or a
   short text whose words are those of titles rather than blocs: ``title_likeness``).
@@ -80,6 +81,8 @@ TITLE_GATE = (0.7, 0.9)
 TERM_GATE = (3, 6)
 TITLE_ODDS_GATE = (-6.0, -2.0)
 BLOC_NEIGHBOURS = 40
+# A compétence or savoir of at most this many families is an example for the linear model.
+SKILL_EXAMPLE_FAMILIES = 10
 CERTIFICATION_NEIGHBOURS = 20
 VOTE_POWER = 2.0
 # ESCO occupations' French labels are job titles too: each occupation is given to the family
@@ -257,10 +260,18 @@ class RomeOccupations:
         for label, owner in zip(labels, owners, strict=True):
             documents["labels"][int(fiche_family[owner])].extend(features(label))
         skill_labels = {skill.code: skill.label for skill in rome.skills}
+        skill_families: dict[str, set[int]] = {}
         for code, skill in rome.fiche_skills:
-            documents["skills"][int(fiche_family[position[code]])].extend(
-                features(skill_labels[skill])
-            )
+            family = int(fiche_family[position[code]])
+            documents["skills"][family].extend(features(skill_labels[skill]))
+            skill_families.setdefault(skill, set()).add(family)
+        # Each compétence or savoir is also an example of the families that hold it (those of
+        # few families only: the others say little), phrased as blocs are.
+        specific_skills = [
+            (skill_labels[skill], sorted(held))
+            for skill, held in skill_families.items()
+            if len(held) <= SKILL_EXAMPLE_FAMILIES
+        ]
         for code, text in rome.texts:
             documents["texts"][int(fiche_family[position[code]])].extend(features(text))
 
@@ -300,14 +311,15 @@ class RomeOccupations:
             for family in set(targets):
                 prior[family] += 1
         prior /= max(1.0, float(prior.max()))
-        # The linear model's examples: blocs, whole certifications, each title, and each
-        # family's compétences and texts.
+        # The linear model's examples: blocs, whole certifications, each title, each family's
+        # compétences and texts, and each specific compétence or savoir.
         examples = (
             bloc_features
             + certification_features
             + [features(label) for label in labels]
             + documents["skills"]
             + documents["texts"]
+            + [features(label) for label, _ in specific_skills]
         )
         example_targets: list[Sequence[int]] = [
             *bloc_targets,
@@ -315,6 +327,7 @@ class RomeOccupations:
             *([int(fiche_family[owner])] for owner in owners),
             *([family] for family in range(n)),
             *([family] for family in range(n)),
+            *(held for _, held in specific_skills),
         ]
         linear = LinearModel.fit(space.vectorise_features(examples), example_targets, n)
         family_fiche = np.asarray([position[code] for code in families], dtype=np.int64)
