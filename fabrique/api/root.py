@@ -85,6 +85,7 @@ def _register_routers() -> None:
     from fabrique.frameworks.api import router as frameworks_router
     from fabrique.jobs.api import router as jobs_router
     from fabrique.platforms.api import router as platforms_router
+    from fabrique.platforms.api_projects import router as projects_router
     from fabrique.referentials.api import router as referentials_router
     from fabrique.territories.api import router as territories_router
     from fabrique.trainings.api import router as trainings_router
@@ -98,6 +99,7 @@ def _register_routers() -> None:
     api.add_router("/trainings", trainings_router)
     api.add_router("/enrolments", enrolments_router)
     api.add_router("/platforms", platforms_router)
+    api.add_router("/platforms/projects", projects_router)
 
 
 _register_routers()
