@@ -12,7 +12,7 @@ from fabrique.engine.matching.concepts import ConceptMatcher, segments
 from fabrique.engine.matching.labels import HEAD_REPEAT, LabelIndex, Lexicon, title_features
 from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.normalise import gender_variants, stem, terms
-from fabrique.engine.matching.occupations import WEIGHTS, RomeOccupations, combine
+from fabrique.engine.matching.occupations import WEIGHTS, RomeOccupations, combine, covering
 from fabrique.engine.matching.sources import Certification, Fiche, Rome, Skill
 from fabrique.engine.matching.vectors import Space, word_features
 
@@ -166,6 +166,45 @@ def test_occupations_use_rncp_blocs_as_supervision(rome_matcher):
     answers = rome_matcher.match(["Fabriquer des baguettes"], top=1)
     assert answers[0][0].code == "D1102"
     assert "Fabriquer des baguettes de tradition" in answers[0][0].evidence
+
+
+def test_covering_picks_what_covers_most_sets_not_yet_covered():
+    sets = [(1, 2), (1, 3), (2,), (4,), (4,), (4, 2)]
+    scores = np.zeros(5, dtype=np.float32)
+    # 2 and 4 are each in three sets and 4 scores higher; then 1 and 2 tie (the lower first).
+    scores[4] = 0.5
+    assert covering(sets, scores, top=5) == [4, 1, 2]
+    scores[2] = 0.9
+    assert covering(sets, scores, top=5) == [2, 4, 1]
+    assert covering(sets, scores, top=1) == [2]
+    assert covering([], scores, top=5) == []
+
+
+def test_a_known_generic_bloc_is_answered_by_the_families_covering_its_certifications():
+    generic = "Communiquer avec les clients"
+    certifications = [
+        *small_certifications(),
+        *(
+            Certification(f"RNCP{n}", (generic, f"Souder des tubes {n}"), ("H2913", "I1304"))
+            for n in (4, 5, 6, 7)
+        ),
+        Certification("RNCP8", (generic, "Façonner le pain"), ("D1102",)),
+        Certification("RNCP9", (generic, "Tenir les comptes"), ("M1203",)),
+    ]
+    matcher = RomeOccupations.build(small_rome(), certifications)
+
+    answers = matcher.match([generic.upper() + " "], top=3)[0]
+
+    # One of the welders' families covers four certifications; the other adds none, while
+    # the bakers' and the accountants' each cover one more.
+    codes = [m.code for m in answers]
+    assert codes[0] in {"H2913", "I1304"}
+    assert set(codes[1:]) == {"D1102", "M1203"}
+    assert [m.score for m in answers] == sorted((m.score for m in answers), reverse=True)
+    # The blend alone ranks both welders' families first.
+    matcher.known_blocs = {}
+    blended = [m.code for m in matcher.match([generic], top=3)[0]]
+    assert set(blended[:2]) == {"H2913", "I1304"}
 
 
 def test_components_can_leave_out_a_certifications_own_votes(rome_matcher):

@@ -22,6 +22,12 @@ A family's score blends, each scaled to [0, 1]:
   short text whose words are those of titles rather than blocs: ``title_likeness``).
 
 A strong title match weighs more than the rest: job titles lean on ``titles``.
+
+A text that is word for word a bloc of certifications we know (a generic bloc: "Manager une
+équipe", "Communiquer en anglais") is answered first by the families that cover most of those
+certifications, one after the other (greedy coverage, ties broken by the blend): any one of a
+certification's codes is a right answer, and these are the answers that are right for most of
+them. A text that is also a job title is answered as a title.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from fabrique.engine.matching.model import Match
 from fabrique.engine.matching.normalise import gender_variants, terms
 from fabrique.engine.matching.sources import Certification, Rome
 from fabrique.engine.matching.vectors import Floats, Ints, Space, word_features
+from fabrique.engine.text import fold
 
 # Weights of the components, each scaled by its best value for the query (or by its floor if
 # the best is lower, so that weak evidence stays weak). Tuned on the development split of the
@@ -199,6 +206,8 @@ class RomeOccupations:
     prior: Floats
     linear: LinearModel
     title_odds: dict[str, float]  # stem → log odds of meeting it in a title rather than a bloc
+    # A bloc's text (``bloc_key``) → the family sets of the certifications that hold it.
+    known_blocs: dict[str, tuple[tuple[int, ...], ...]]
 
     @classmethod
     def build(
@@ -346,6 +355,7 @@ class RomeOccupations:
             prior=prior,
             linear=linear,
             title_odds=_title_odds(labels, bloc_texts),
+            known_blocs=_known_blocs(certified),
         )
 
     def components(
@@ -408,6 +418,11 @@ class RomeOccupations:
         results: list[list[Match]] = []
         for row in range(len(texts)):
             ranked = [int(f) for f in _best(total[row], top)]
+            known = self.known_blocs.get(bloc_key(texts[row]))
+            # (A text that is also a job title, "Commercial / Commerciale", stays a title.)
+            if known and scores["titles"][row].max() < TITLE_GATE[1]:
+                first = covering(known, total[row], top)
+                ranked = (first + [f for f in ranked if f not in first])[:top]
             nearest_blocs = self.blocs.nearest_by_family(
                 bloc_ids[row], bloc_weights[row], set(ranked)
             )
@@ -421,11 +436,15 @@ class RomeOccupations:
                     evidence.append(self.titles.labels[label_row])
                 if family in nearest_blocs:
                     evidence.append(nearest_blocs[family])
+                # Best first: a family moved up by ``covering`` shows at most the score above it.
+                shown = min(1.0, max(0.0, float(total[row, family])))
+                if matches:
+                    shown = min(shown, matches[-1].score)
                 matches.append(
                     Match(
                         code=self.codes[fiche],
                         label=self.fiche_labels[fiche],
-                        score=round(float(min(1.0, max(0.0, total[row, family]))), 4),
+                        score=round(shown, 4),
                         evidence=tuple(evidence),
                     )
                 )
@@ -515,6 +534,35 @@ def _with_esco_titles(
         featurise=title_features,
     )
     return index, np.asarray([row[3] for row in rows], dtype=np.int64)
+
+
+def bloc_key(text: str) -> str:
+    """What two copies of one bloc share: folded words, single-spaced."""
+    return fold(text)
+
+
+def _known_blocs(
+    certified: Sequence[tuple[Certification, Sequence[int]]],
+) -> dict[str, tuple[tuple[int, ...], ...]]:
+    found: dict[str, list[tuple[int, ...]]] = {}
+    for certification, targets in certified:
+        families = tuple(sorted(set(targets)))
+        for key in {bloc_key(bloc) for bloc in certification.blocs}:
+            found.setdefault(key, []).append(families)
+    return {key: tuple(sets) for key, sets in found.items() if key}
+
+
+def covering(sets: Sequence[Sequence[int]], scores: Floats, top: int) -> list[int]:
+    """Up to ``top`` families, each the one found in most of the ``sets`` none chosen before
+    covers (ties: the higher score, then the lower index)."""
+    chosen: list[int] = []
+    left = [tuple(s) for s in sets]
+    while left and len(chosen) < top:
+        counts = Counter(family for families in left for family in families)
+        best = max(counts, key=lambda f: (counts[f], float(scores[f]), -f))
+        chosen.append(best)
+        left = [families for families in left if best not in families]
+    return chosen
 
 
 def _title_odds(titles: Sequence[str], blocs: Sequence[str]) -> dict[str, float]:
