@@ -169,7 +169,7 @@ def test_occupations_use_rncp_blocs_as_supervision(rome_matcher):
 
 
 def test_covering_picks_what_covers_most_sets_not_yet_covered():
-    sets = [(1, 2), (1, 3), (2,), (4,), (4,), (4, 2)]
+    sets = [((1, 2), 1), ((1, 3), 1), ((2,), 1), ((4,), 2), ((4, 2), 1)]
     scores = np.zeros(5, dtype=np.float32)
     # 2 and 4 are each in three sets and 4 scores higher; then 1 and 2 tie (the lower first).
     scores[4] = 0.5

@@ -206,8 +206,9 @@ class RomeOccupations:
     prior: Floats
     linear: LinearModel
     title_odds: dict[str, float]  # stem → log odds of meeting it in a title rather than a bloc
-    # A bloc's text (``bloc_key``) → the family sets of the certifications that hold it.
-    known_blocs: dict[str, tuple[tuple[int, ...], ...]]
+    # A bloc's text (``bloc_key``) → the family sets of the certifications that hold it, each
+    # with how many do.
+    known_blocs: dict[str, tuple[tuple[tuple[int, ...], int], ...]]
 
     @classmethod
     def build(
@@ -543,25 +544,40 @@ def bloc_key(text: str) -> str:
 
 def _known_blocs(
     certified: Sequence[tuple[Certification, Sequence[int]]],
-) -> dict[str, tuple[tuple[int, ...], ...]]:
-    found: dict[str, list[tuple[int, ...]]] = {}
+) -> dict[str, tuple[tuple[tuple[int, ...], int], ...]]:
+    found: dict[str, Counter[tuple[int, ...]]] = {}
     for certification, targets in certified:
         families = tuple(sorted(set(targets)))
         for key in {bloc_key(bloc) for bloc in certification.blocs}:
-            found.setdefault(key, []).append(families)
-    return {key: tuple(sets) for key, sets in found.items() if key}
+            found.setdefault(key, Counter())[families] += 1
+    return {key: tuple(sets.items()) for key, sets in found.items() if key}
 
 
-def covering(sets: Sequence[Sequence[int]], scores: Floats, top: int) -> list[int]:
-    """Up to ``top`` families, each the one found in most of the ``sets`` none chosen before
-    covers (ties: the higher score, then the lower index)."""
+def covering(sets: Sequence[tuple[Sequence[int], int]], scores: Floats, top: int) -> list[int]:
+    """Up to ``top`` families, each the one found in most of the ``sets`` (family sets, each
+    with how many certifications have it) that none chosen before covers (ties: the higher
+    score, then the lower index)."""
+    counts: Counter[int] = Counter()
+    holding: dict[int, list[int]] = {}
+    for position, (families, count) in enumerate(sets):
+        for family in families:
+            counts[family] += count
+            holding.setdefault(family, []).append(position)
+    covered = [False] * len(sets)
     chosen: list[int] = []
-    left = [tuple(s) for s in sets]
-    while left and len(chosen) < top:
-        counts = Counter(family for families in left for family in families)
-        best = max(counts, key=lambda f: (counts[f], float(scores[f]), -f))
+    while len(chosen) < top:
+        most = max(counts.values(), default=0)
+        if most <= 0:
+            break
+        tied = [family for family, count in counts.items() if count == most]
+        best = max(tied, key=lambda f: (float(scores[f]), -f)) if len(tied) > 1 else tied[0]
         chosen.append(best)
-        left = [families for families in left if best not in families]
+        for position in holding[best]:
+            if not covered[position]:
+                covered[position] = True
+                families, count = sets[position]
+                for family in families:
+                    counts[family] -= count
     return chosen
 
 
