@@ -18,6 +18,7 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fabrique.accounts.models import Organisation, User
+from fabrique.api.errors import validation_errors
 from fabrique.api.pagination import BoundedLimitOffset
 from fabrique.api.types import Text
 from fabrique.platforms import projects, rules
@@ -155,15 +156,8 @@ class OutcomeIn(Schema):
 
 
 def _invalid(error: DjangoValidationError) -> Status:
-    if hasattr(error, "error_dict"):
-        errors = [
-            {"loc": ["body", field], "msg": message}
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-    else:
-        errors = [{"msg": message} for message in error.messages]
-    return Status(422, {"detail": " ".join(e["msg"] for e in errors), "errors": errors})
+    detail, errors = validation_errors(error)
+    return Status(422, {"detail": detail, "errors": errors})
 
 
 def _visible(user: User) -> Any:

@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from fabrique.accounts.enums import Role
 from fabrique.accounts.models import Organisation, User
 from fabrique.accounts.rules import can_edit_territory, organisation_ids
+from fabrique.api.errors import validation_errors
 from fabrique.api.pagination import BoundedLimitOffset
 from fabrique.api.types import Text
 from fabrique.territories import actions, queries, rules
@@ -239,15 +240,7 @@ def _organisations(slugs: list[str]) -> list[Organisation]:
 
 
 def _invalid(error: DjangoValidationError) -> Status:
-    if hasattr(error, "error_dict"):
-        errors = [
-            {"loc": ["body", field], "msg": message}
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-    else:
-        errors = [{"loc": ["body"], "msg": message} for message in error.messages]
-    detail = " ".join(entry["msg"] for entry in errors)
+    detail, errors = validation_errors(error)
     return Status(422, {"detail": detail, "errors": errors})
 
 

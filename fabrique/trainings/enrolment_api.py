@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 
 from fabrique.accounts.models import User
 from fabrique.accounts.rules import can_view_person
+from fabrique.api.errors import validation_errors
 from fabrique.api.pagination import BoundedLimitOffset
 from fabrique.api.types import Text
 from fabrique.people.models import Person
@@ -142,15 +143,7 @@ def _visible(user: User) -> QuerySet[Enrolment]:
 
 
 def _invalid(error: DjangoValidationError) -> Status:
-    if hasattr(error, "error_dict"):
-        errors = [
-            {"loc": ["body", field], "msg": message}
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-    else:
-        errors = [{"loc": ["body"], "msg": message} for message in error.messages]
-    detail = " ".join(e["msg"] for e in errors)
+    detail, errors = validation_errors(error)
     if getattr(error, "code", None) in {"already_enrolled", "transition"}:
         return Status(409, {"detail": detail})
     return Status(422, {"detail": detail, "errors": errors})
