@@ -207,6 +207,35 @@ def test_a_known_generic_bloc_is_answered_by_the_families_covering_its_certifica
     assert set(blended[:2]) == {"H2913", "I1304"}
 
 
+def test_a_certifications_generic_blocs_are_left_out_when_something_else_is_left():
+    generic = "Communiquer avec les clients"
+    certifications = [
+        *small_certifications(),
+        *(
+            Certification(f"RNCP{n}", (generic, f"Souder des tubes {n}"), ("H2913", "I1304"))
+            for n in (4, 5, 6, 7)
+        ),
+        Certification("RNCP8", (generic, "Façonner le pain"), ("D1102",)),
+        # Held by a single certification: specific, however general it reads.
+        Certification("RNCP9", ("Accueillir le public", "Tenir les comptes"), ("M1203",)),
+    ]
+    matcher = RomeOccupations.build(small_rome(), certifications)
+
+    assert matcher.specific(f"{generic} ; Tenir les comptes") == "Tenir les comptes"
+    assert matcher.specific(f"{generic.upper()}\nTenir les comptes | Accueillir le public") == (
+        "Tenir les comptes ; Accueillir le public"
+    )
+    # Nothing else left, or a single part: the text stays as it is.
+    assert matcher.specific(f"{generic} ; {generic}") == f"{generic} ; {generic}"
+    assert matcher.specific(generic) == generic
+    assert matcher.specific("Accueillir le public ; Tenir les comptes") == (
+        "Accueillir le public ; Tenir les comptes"
+    )
+    text = f"{generic} ; Tenir la comptabilité générale"
+    assert matcher.match([text], top=3) == matcher.match(["Tenir la comptabilité générale"], top=3)
+    assert matcher.match([text], top=1)[0][0].code == "M1203"
+
+
 def test_components_can_leave_out_a_certifications_own_votes(rome_matcher):
     # "Fabriquer des baguettes de tradition" is the bloc of the first certification: scored
     # without it (as for an unseen text), neither its bloc nor its certification votes.

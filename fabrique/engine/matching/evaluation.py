@@ -41,9 +41,17 @@ AD_ABBREVIATIONS = {
 AD_SUFFIXES = ("H/F", "F/H", "- CDI", "(H/F) CDI", "- CDD 6 mois", "H/F - Intérim", "")
 
 
+FOLDS = 10
+
+
+def fold_of(identifier: str) -> int:
+    """One of ``FOLDS`` parts, from a hash of the identifier (0: ``dev``, 1: ``held-out``)."""
+    return int(hashlib.sha256(identifier.encode()).hexdigest(), 16) % FOLDS
+
+
 def part_of(identifier: str) -> str:
     """``dev`` (1 in 10), ``held-out`` (1 in 10) or ``train``, from a hash of the identifier."""
-    digit = int(hashlib.sha256(identifier.encode()).hexdigest(), 16) % 10
+    digit = fold_of(identifier)
     return DEV if digit == 0 else HELD_OUT if digit == 1 else TRAIN
 
 

@@ -28,11 +28,18 @@ A text that is word for word a bloc of certifications we know (a generic bloc: "
 certifications, one after the other (greedy coverage, ties broken by the blend): any one of a
 certification's codes is a right answer, and these are the answers that are right for most of
 them. A text that is also a job title is answered as a title.
+
+A text of several parts (separated by ";", "|" or line breaks: the blocs of a certification) is
+scored without its generic parts, those that are word for word a bloc of at least
+``GENERIC_HOLDERS`` certifications of different fields ("Expression et communication écrites
+et orales", "Usages numériques"), when something else is left: they pull the answer towards
+whatever fields hold them most and say nothing of the certification at hand.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -101,6 +108,10 @@ ESCO_MARGIN = 0.0
 # A déclinaison answers for its family when its own label matched at least this well.
 REPRESENTATIVE_TITLE = 0.3
 BATCH = 256
+# A bloc held word for word by at least this many certifications, with at least two different
+# sets of families between them, is generic: left out of a text that has other parts.
+GENERIC_HOLDERS = 4
+_PARTS = re.compile(r"\s*(?:;|\||\n|\r|•)\s*")
 
 
 @dataclass
@@ -209,6 +220,7 @@ class RomeOccupations:
     # A bloc's text (``bloc_key``) → the family sets of the certifications that hold it, each
     # with how many do.
     known_blocs: dict[str, tuple[tuple[tuple[int, ...], int], ...]]
+    generic_blocs: frozenset[str]  # ``bloc_key`` of the generic blocs (``GENERIC_HOLDERS``)
 
     @classmethod
     def build(
@@ -291,6 +303,7 @@ class RomeOccupations:
             for certification in certifications
         ]
         certified = [(c, targets) for c, targets in certified if targets]
+        known_blocs = _known_blocs(certified)
         bloc_texts = [bloc for c, _ in certified for bloc in c.blocs]
         bloc_targets = [targets for c, targets in certified for _ in c.blocs]
         bloc_features = [features(text) for text in bloc_texts]
@@ -356,7 +369,8 @@ class RomeOccupations:
             prior=prior,
             linear=linear,
             title_odds=_title_odds(labels, bloc_texts),
-            known_blocs=_known_blocs(certified),
+            known_blocs=known_blocs,
+            generic_blocs=_generic(known_blocs),
         )
 
     def components(
@@ -407,9 +421,19 @@ class RomeOccupations:
             results.extend(self._match_batch(list(texts[start : start + BATCH]), top))
         return results
 
+    def specific(self, text: str) -> str:
+        """The text without its generic parts (blocs many certifications of different fields
+        share), unless nothing else is left."""
+        parts = [part for part in _PARTS.split(text) if part]
+        if len(parts) < 2:
+            return text
+        kept = [part for part in parts if bloc_key(part) not in self.generic_blocs]
+        return " ; ".join(kept) if kept and len(kept) < len(parts) else text
+
     def _match_batch(self, texts: list[str], top: int) -> list[list[Match]]:
         if top <= 0 or not texts:
             return [[] for _ in texts]
+        texts = [self.specific(text) for text in texts]
         scores, title_rows, bloc_ids, bloc_weights = self._components(texts)
         total = combine(scores, texts, self.title_likeness(texts))
         evidence_found = np.zeros_like(total, dtype=bool)
@@ -551,6 +575,14 @@ def _known_blocs(
         for key in {bloc_key(bloc) for bloc in certification.blocs}:
             found.setdefault(key, Counter())[families] += 1
     return {key: tuple(sets.items()) for key, sets in found.items() if key}
+
+
+def _generic(known: dict[str, tuple[tuple[tuple[int, ...], int], ...]]) -> frozenset[str]:
+    return frozenset(
+        key
+        for key, sets in known.items()
+        if len(sets) >= 2 and sum(count for _, count in sets) >= GENERIC_HOLDERS
+    )
 
 
 def covering(sets: Sequence[tuple[Sequence[int], int]], scores: Floats, top: int) -> list[int]:
