@@ -54,10 +54,19 @@ class LinearModel:
         counts = np.bincount(examples.indices, minlength=n_features)
         used = np.flatnonzero(counts >= MIN_EXAMPLES)
         examples = sp.csr_matrix(examples[:, used])
-        goals = np.zeros((len(kept), n_classes), dtype=np.float32)
-        for row, i in enumerate(kept):
-            classes = sorted(set(targets[i]))
-            goals[row, classes] = 1.0 / len(classes)
+        # Each example's target, a row of a sparse examples × classes matrix (made dense one
+        # mini-batch at a time: dense for all examples, it would take hundreds of megabytes).
+        goal_rows = [sorted(set(targets[i])) for i in kept]
+        goals = sp.csr_matrix(
+            (
+                np.concatenate(
+                    [np.full(len(c), 1.0 / len(c), dtype=np.float32) for c in goal_rows]
+                ),
+                np.concatenate([np.asarray(c, dtype=np.int32) for c in goal_rows]),
+                np.concatenate([[0], np.cumsum([len(c) for c in goal_rows])]),
+            ),
+            shape=(len(kept), n_classes),
+        )
         weights = np.zeros((len(used), n_classes), dtype=np.float32)
         bias = np.zeros(n_classes, dtype=np.float32)
         # Adagrad: one accumulated squared gradient per feature (over its classes) and per bias.
@@ -65,7 +74,7 @@ class LinearModel:
         bias_history = np.full(n_classes, 1e-3, dtype=np.float32)
         rng = np.random.default_rng(seed)
         order = rng.permutation(len(kept))
-        batches: list[tuple[np.ndarray, sp.csr_matrix, sp.csr_matrix, Floats]] = []
+        batches: list[tuple[np.ndarray, sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]] = []
         for start in range(0, len(kept), batch):
             chosen = order[start : start + batch]
             block = examples[chosen]
@@ -83,12 +92,13 @@ class LinearModel:
                 logits -= logits.max(axis=1, keepdims=True)
                 probabilities = np.exp(logits)
                 probabilities /= probabilities.sum(axis=1, keepdims=True)
-                error = probabilities - goal
+                error = probabilities - goal.toarray()
                 gradient = np.asarray(transposed @ error)
                 bias_gradient = error.sum(axis=0)
                 feature_history[columns] += np.einsum("ij,ij->i", gradient, gradient) / n_classes
                 bias_history += bias_gradient * bias_gradient
-                local -= (rate / np.sqrt(feature_history[columns]))[:, None] * gradient
+                gradient *= (rate / np.sqrt(feature_history[columns]))[:, None]
+                local -= gradient
                 weights[columns] = local
                 bias -= rate * bias_gradient / np.sqrt(bias_history)
         return cls(_sparse(weights, used, n_features), bias)
