@@ -231,6 +231,14 @@ def test_a_certifications_generic_blocs_are_left_out_when_something_else_is_left
     assert matcher.specific("Accueillir le public ; Tenir les comptes") == (
         "Accueillir le public ; Tenir les comptes"
     )
+    # A long text without separators loses the generic blocs found in it on whole words.
+    specific = (
+        "Tenir la comptabilité générale d'une petite entreprise, établir ses comptes annuels "
+        "et préparer les déclarations fiscales de l'exercice."
+    )
+    assert matcher.specific(f"{specific} {generic.upper()}. Et aussi") == f"{specific} Et aussi"
+    assert matcher.specific(f"{generic}s {specific}") == f"{generic}s {specific}"
+    assert matcher.specific(f"{specific} {generic}") == specific
     text = f"{generic} ; Tenir la comptabilité générale"
     assert matcher.match([text], top=3) == matcher.match(["Tenir la comptabilité générale"], top=3)
     assert matcher.match([text], top=1)[0][0].code == "M1203"

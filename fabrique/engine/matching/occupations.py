@@ -33,7 +33,8 @@ A text of several parts (separated by ";", "|" or line breaks: the blocs of a ce
 scored without its generic parts, those that are word for word a bloc of at least
 ``GENERIC_HOLDERS`` certifications of different fields ("Expression et communication écrites
 et orales", "Usages numériques"), when something else is left: they pull the answer towards
-whatever fields hold them most and say nothing of the certification at hand.
+whatever fields hold them most and say nothing of the certification at hand. A long text
+without separators loses the generic blocs of two words or more found in it on whole words.
 """
 
 from __future__ import annotations
@@ -111,6 +112,9 @@ BATCH = 256
 # A bloc held word for word by at least this many certifications, with at least two different
 # sets of families between them, is generic: left out of a text that has other parts.
 GENERIC_HOLDERS = 4
+# In a text without separators, only generic blocs of at least this many words are looked for
+# ("Anglais" alone is too often a word of a specific bloc).
+GENERIC_SPAN_WORDS = 2
 _PARTS = re.compile(r"\s*(?:;|\||\n|\r|•)\s*")
 
 
@@ -221,6 +225,9 @@ class RomeOccupations:
     # with how many do.
     known_blocs: dict[str, tuple[tuple[tuple[int, ...], int], ...]]
     generic_blocs: frozenset[str]  # ``bloc_key`` of the generic blocs (``GENERIC_HOLDERS``)
+    # The first two words of each generic bloc of GENERIC_SPAN_WORDS words or more → the
+    # lengths in words of those blocs, longest first (to find them in a text without separators).
+    generic_starts: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(
@@ -304,6 +311,7 @@ class RomeOccupations:
         ]
         certified = [(c, targets) for c, targets in certified if targets]
         known_blocs = _known_blocs(certified)
+        generic = _generic(known_blocs)
         bloc_texts = [bloc for c, _ in certified for bloc in c.blocs]
         bloc_targets = [targets for c, targets in certified for _ in c.blocs]
         bloc_features = [features(text) for text in bloc_texts]
@@ -370,7 +378,8 @@ class RomeOccupations:
             linear=linear,
             title_odds=_title_odds(labels, bloc_texts),
             known_blocs=known_blocs,
-            generic_blocs=_generic(known_blocs),
+            generic_blocs=generic,
+            generic_starts=_starts(generic),
         )
 
     def components(
@@ -423,12 +432,46 @@ class RomeOccupations:
 
     def specific(self, text: str) -> str:
         """The text without its generic parts (blocs many certifications of different fields
-        share), unless nothing else is left."""
+        share), unless nothing else is left. Parts are what separators divide; a long text
+        without separators loses the generic blocs of ``GENERIC_SPAN_WORDS`` words or more
+        found in it word for word."""
         parts = [part for part in _PARTS.split(text) if part]
-        if len(parts) < 2:
+        if len(parts) >= 2:
+            kept = [part for part in parts if bloc_key(part) not in self.generic_blocs]
+            return " ; ".join(kept) if kept and len(kept) < len(parts) else text
+        if len(text) <= LONG_TEXT or not self.generic_starts:
             return text
-        kept = [part for part in parts if bloc_key(part) not in self.generic_blocs]
-        return " ; ".join(kept) if kept and len(kept) < len(parts) else text
+        tokens = text.split()
+        words: list[str] = []
+        owners: list[int] = []
+        for position, token in enumerate(tokens):
+            folded = fold(token).split()
+            words.extend(folded)
+            owners.extend([position] * len(folded))
+        dropped: set[int] = set()
+        i = 0
+        while i < len(words) - 1:
+            found = 0
+            # A generic bloc must start and end on whole tokens ("d'équipements" is one).
+            if i == 0 or owners[i - 1] != owners[i]:
+                for length in self.generic_starts.get(f"{words[i]} {words[i + 1]}", ()):
+                    end = i + length
+                    if (
+                        end <= len(words)
+                        and (end == len(words) or owners[end] != owners[end - 1])
+                        and " ".join(words[i:end]) in self.generic_blocs
+                    ):
+                        found = length
+                        break
+            if found:
+                dropped.update(range(owners[i], owners[i + found - 1] + 1))
+                i += found
+            else:
+                i += 1
+        kept_tokens = [token for position, token in enumerate(tokens) if position not in dropped]
+        if not dropped or not any(fold(token) for token in kept_tokens):
+            return text
+        return " ".join(kept_tokens)
 
     def _match_batch(self, texts: list[str], top: int) -> list[list[Match]]:
         if top <= 0 or not texts:
@@ -583,6 +626,15 @@ def _generic(known: dict[str, tuple[tuple[tuple[int, ...], int], ...]]) -> froze
         for key, sets in known.items()
         if len(sets) >= 2 and sum(count for _, count in sets) >= GENERIC_HOLDERS
     )
+
+
+def _starts(generic: frozenset[str]) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for key in generic:
+        words = key.split()
+        if len(words) >= GENERIC_SPAN_WORDS:
+            lengths.setdefault(f"{words[0]} {words[1]}", set()).add(len(words))
+    return {start: tuple(sorted(found, reverse=True)) for start, found in lengths.items()}
 
 
 def covering(sets: Sequence[tuple[Sequence[int], int]], scores: Floats, top: int) -> list[int]:
