@@ -434,44 +434,30 @@ class RomeOccupations:
         """The text without its generic parts (blocs many certifications of different fields
         share), unless nothing else is left. Parts are what separators divide; a long text
         without separators loses the generic blocs of ``GENERIC_SPAN_WORDS`` words or more
-        found in it word for word."""
+        found in it word for word, and is given back folded."""
         parts = [part for part in _PARTS.split(text) if part]
         if len(parts) >= 2:
             kept = [part for part in parts if bloc_key(part) not in self.generic_blocs]
             return " ; ".join(kept) if kept and len(kept) < len(parts) else text
         if len(text) <= LONG_TEXT or not self.generic_starts:
             return text
-        tokens = text.split()
-        words: list[str] = []
-        owners: list[int] = []
-        for position, token in enumerate(tokens):
-            folded = fold(token).split()
-            words.extend(folded)
-            owners.extend([position] * len(folded))
-        dropped: set[int] = set()
+        words = fold(text).split()
+        kept: list[str] = []
         i = 0
-        while i < len(words) - 1:
+        while i < len(words):
             found = 0
-            # A generic bloc must start and end on whole tokens ("d'équipements" is one).
-            if i == 0 or owners[i - 1] != owners[i]:
+            if i + 1 < len(words):
                 for length in self.generic_starts.get(f"{words[i]} {words[i + 1]}", ()):
-                    end = i + length
-                    if (
-                        end <= len(words)
-                        and (end == len(words) or owners[end] != owners[end - 1])
-                        and " ".join(words[i:end]) in self.generic_blocs
-                    ):
+                    if " ".join(words[i : i + length]) in self.generic_blocs:
                         found = length
                         break
             if found:
-                dropped.update(range(owners[i], owners[i + found - 1] + 1))
                 i += found
             else:
+                kept.append(words[i])
                 i += 1
-        kept_tokens = [token for position, token in enumerate(tokens) if position not in dropped]
-        if not dropped or not any(fold(token) for token in kept_tokens):
-            return text
-        return " ".join(kept_tokens)
+        # (Read folded: the scores read words folded all the same.)
+        return " ".join(kept) if kept and len(kept) < len(words) else text
 
     def _match_batch(self, texts: list[str], top: int) -> list[list[Match]]:
         if top <= 0 or not texts:
