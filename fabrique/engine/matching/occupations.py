@@ -437,8 +437,8 @@ class RomeOccupations:
         found in it word for word, and is given back folded."""
         parts = [part for part in _PARTS.split(text) if part]
         if len(parts) >= 2:
-            kept = [part for part in parts if bloc_key(part) not in self.generic_blocs]
-            return " ; ".join(kept) if kept and len(kept) < len(parts) else text
+            telling = [part for part in parts if bloc_key(part) not in self.generic_blocs]
+            return " ; ".join(telling) if telling and len(telling) < len(parts) else text
         if len(text) <= LONG_TEXT or not self.generic_starts:
             return text
         words = fold(text).split()
