@@ -24,12 +24,13 @@ import resource
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fabrique.engine.matching import evaluation, sources  # noqa: E402
+from fabrique.engine.matching import concepts, evaluation, sources  # noqa: E402
 from fabrique.engine.matching.occupations import RomeOccupations  # noqa: E402
 
 DATA_DIR = ROOT / "fabrique" / "data"
@@ -115,6 +116,40 @@ def _cpu_time(_: int) -> tuple[int, float]:
     """This worker's CPU time (the pause lets each worker take one of two calls)."""
     time.sleep(0.2)
     return os.getpid(), time.process_time()
+
+
+def esco_titles_figures() -> None:
+    """ESCO occupations (``--scheme esco``): noisy versions of their labels, 1 in 10 of the
+    labels other than the preferred one, with those labels in the index and left out of it."""
+    esco = sources.read_esco(DATA_DIR)
+    held = [
+        (o.uri, label)
+        for o in esco.occupations
+        for label in o.labels
+        if label != o.label and evaluation.part_of(f"{o.uri} {label}") == evaluation.DEV
+    ]
+    left_out = set(held)
+    stripped = [
+        replace(o, labels=tuple(label for label in o.labels if (o.uri, label) not in left_out))
+        for o in esco.occupations
+    ]
+    full, wall, _ = timed(
+        lambda: concepts.esco_occupations(esco.occupations, esco.skills, esco.occupation_skills)
+    )
+    without = concepts.esco_occupations(stripped, esco.skills, esco.occupation_skills)
+    noisy = [evaluation.noisy_title(label, seed=label) for _, label in held]
+    gold = [{uri} for uri, _ in held]
+    found, answer_wall, _ = timed(
+        lambda: [[m.code for m in r] for r in without.match(noisy, top=5)]
+    )
+    in_index = [[m.code for m in r] for r in full.match(noisy, top=1)]
+    first, five = evaluation.hits(found, gold, 1), evaluation.hits(found, gold, 5)
+    print(
+        f"ESCO occupations: index build {wall:.1f} s; noisy titles from {len(held)} labels "
+        f"(French and English) left out of the index: right occupation first {first:.3f}, "
+        f"in the first 5 {five:.3f} ({len(noisy) / answer_wall:.0f} titles/s); "
+        f"labels in the index: first {evaluation.hits(in_index, gold, 1):.3f}"
+    )
 
 
 def cross_validate(rome, certifications, esco_titles, parents: dict[str, str]) -> None:
@@ -235,6 +270,8 @@ def main() -> None:
     for (ad, code), answer in zip(HAND_WRITTEN_ADS, found, strict=True):
         if not answer or answer[0] != parents[code]:
             print(f"  missed: {ad!r} → {answer[0] if answer else None}, expected {code}")
+
+    esco_titles_figures()
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: {peak:.0f} MB")

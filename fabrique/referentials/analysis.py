@@ -224,10 +224,14 @@ def analyse_text(
         passages[start : start + SEGMENT_BATCH] for start in range(0, len(passages), SEGMENT_BATCH)
     ]
     for scheme in [s for s in MATCHER_SCHEMES if s in set(schemes)]:
-        best = _aggregate([matching.occupations(titles, scheme=scheme, top=occupations)])
-        found_occupations += _found(Occupation, scheme, best, passages, occupations)
-        best = _aggregate(matching.skills(batch, scheme=scheme, top=5) for batch in batches)
-        found_skills += _found(Skill, scheme, best, passages, skills)
+        # Only what is asked for, and only référentiels the database holds: a matcher's
+        # index is built or loaded on first use, which takes seconds.
+        if occupations > 0 and Occupation.objects.filter(scheme=scheme).exists():
+            best = _aggregate([matching.occupations(titles, scheme=scheme, top=occupations)])
+            found_occupations += _found(Occupation, scheme, best, passages, occupations)
+        if skills > 0 and Skill.objects.filter(scheme=scheme).exists():
+            best = _aggregate(matching.skills(batch, scheme=scheme, top=5) for batch in batches)
+            found_skills += _found(Skill, scheme, best, passages, skills)
     found_occupations.sort(key=lambda found: -found.score)
     found_skills.sort(key=lambda found: -found.score)
     return Analysis(

@@ -306,6 +306,21 @@ def test_concepts_results_do_not_depend_on_the_order_of_concepts(order):
     assert concepts(list(order)).match(QUERIES, top=3) == expected
 
 
+@settings(max_examples=20, deadline=None)
+@given(
+    texts=st.lists(
+        st.sampled_from([*QUERIES, "", "   ", "Souder ; pétrir la pâte\nbookkeeping", "xyz"]),
+        max_size=8,
+    )
+)
+def test_concepts_answer_a_batch_as_each_text_alone(texts):
+    matcher = concepts(list(range(5)))
+    together = matcher.match(texts, top=3)
+    assert together == [matcher.match([text], top=3)[0] for text in texts]
+    for answers in together:
+        assert all(m.evidence for m in answers)
+
+
 def test_concepts_match_french_and_english_labels():
     answers = concepts(list(range(5))).match(QUERIES, top=1)
     assert [a[0].code for a in answers] == ["s1", "s2", "s3", "s4", "s5"]

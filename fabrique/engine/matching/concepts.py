@@ -128,51 +128,81 @@ class ConceptMatcher:
         return cls(list(codes), list(names), index, space, field)
 
     def match(self, texts: Sequence[str], top: int = 10) -> list[list[Match]]:
-        """The ``top`` best concepts for each text, best first."""
-        results: list[list[Match]] = []
-        for text in texts:
+        """The ``top`` best concepts for each text, best first. Texts of one segment (titles,
+        single competences) are scored together, a batch at a time."""
+        results: list[list[Match]] = [[] for _ in texts]
+        if top <= 0:
+            return results
+        single: list[tuple[int, str]] = []
+        for position, text in enumerate(texts):
             pieces = segments(text)
-            if top <= 0 or not pieces:
-                results.append([])
-                continue
-            results.append(self._match_segments(pieces, top, long_text=len(pieces) > 1))
+            if len(pieces) == 1:
+                single.append((position, pieces[0]))
+            elif pieces:
+                results[position] = self._match_segments(pieces, top, long_text=True)
+        chunk = max(1, BATCH_CELLS // max(1, len(self.labels.labels)))
+        for start in range(0, len(single), chunk):
+            batch = single[start : start + chunk]
+            pieces = [piece for _, piece in batch]
+            scores, label_scores = self.labels.search(pieces)
+            scores = self._with_field(pieces, scores)
+            for row, (position, _) in enumerate(batch):
+                ranked = _ranked(scores[row], top)
+                results[position] = [
+                    self._match(
+                        concept,
+                        float(scores[row, concept]),
+                        (self.labels.labels[self.labels.best_label(label_scores[row], concept)],),
+                    )
+                    for concept in ranked
+                ]
         return results
+
+    def _match(self, concept: int, score: float, evidence: tuple[str, ...]) -> Match:
+        return Match(
+            code=self.codes[concept],
+            label=self.names[concept],
+            score=round(min(1.0, score), 4),
+            evidence=evidence,
+        )
 
     def _match_segments(self, pieces: list[str], top: int, *, long_text: bool) -> list[Match]:
         best = np.zeros(len(self.codes), dtype=np.float32)
         best_segment = np.full(len(self.codes), -1, dtype=np.int64)
-        best_label = np.full(len(self.codes), -1, dtype=np.int64)
         chunk = max(1, BATCH_CELLS // max(1, len(self.labels.labels)))
+        first_label_scores: Floats | None = None
         for start in range(0, len(pieces), chunk):
             batch = pieces[start : start + chunk]
             scores, label_scores = self.labels.search(batch)
+            if first_label_scores is None:
+                first_label_scores = label_scores
             scores = self._with_field(batch, scores)
             if long_text:
                 scores[scores < MIN_SEGMENT_SCORE] = 0.0
             segment = np.argmax(scores, axis=0)
             value = scores[segment, np.arange(scores.shape[1])]
             better = value > best
-            for concept in np.flatnonzero(better).tolist():
-                best_label[concept] = self.labels.best_label(
-                    label_scores[int(segment[concept])], concept
-                )
             best[better] = value[better]
             best_segment[better] = segment[better] + start
-        ranked = np.flatnonzero(best > 0)
-        ranked = ranked[np.lexsort((ranked, -best[ranked]))][:top]
+        ranked = _ranked(best, top)
+        # The evidence (each answer's best label) is looked for in the answers' segments only:
+        # those of the first batch are at hand, the others are read again.
+        label_rows: dict[int, Floats] = {}
+        for concept in ranked:
+            segment_of = int(best_segment[concept])
+            if segment_of not in label_rows:
+                if first_label_scores is not None and segment_of < min(chunk, len(pieces)):
+                    label_rows[segment_of] = first_label_scores[segment_of]
+                else:
+                    label_rows[segment_of] = self.labels.search([pieces[segment_of]])[1][0]
         matches: list[Match] = []
-        for concept in ranked.tolist():
-            evidence = [self.labels.labels[int(best_label[concept])]]
+        for concept in ranked:
+            segment_of = int(best_segment[concept])
+            label = self.labels.best_label(label_rows[segment_of], concept)
+            evidence = [self.labels.labels[label]]
             if long_text:
-                evidence.append(pieces[int(best_segment[concept])])
-            matches.append(
-                Match(
-                    code=self.codes[concept],
-                    label=self.names[concept],
-                    score=round(float(min(1.0, best[concept])), 4),
-                    evidence=tuple(evidence),
-                )
-            )
+                evidence.append(pieces[segment_of])
+            matches.append(self._match(concept, float(best[concept]), tuple(evidence)))
         return matches
 
     def _with_field(self, texts: list[str], scores: Floats) -> Floats:
@@ -183,6 +213,12 @@ class ConceptMatcher:
         blended = (1.0 - FIELD_WEIGHT) * scores + FIELD_WEIGHT * weak / scale
         # The weak field ranks concepts that some label matched; alone it proves nothing.
         return np.where(scores > 0, blended, 0.0).astype(np.float32)
+
+
+def _ranked(scores: Floats, top: int) -> list[int]:
+    """The ``top`` concepts of positive score, best first (ties: lower index first)."""
+    candidates = np.flatnonzero(scores > 0)
+    return [int(c) for c in candidates[np.lexsort((candidates, -scores[candidates]))][:top]]
 
 
 def rome_skills(skills: Sequence[Skill]) -> ConceptMatcher:
