@@ -10,6 +10,8 @@ certification's ROME codes. Déclinaisons are folded into their parent fiche, in
 in the answers. Noisy job titles come from ROME appellations left out of the index (1 in 10),
 made noisy the way job ads are, plus a short list of ads written by hand. Every index also
 reads the French labels of ESCO occupations as extra job titles, as the production index does.
+ESCO occupations (``--scheme esco``) are measured on noisy versions of 1 in 10 of their labels,
+in the index and left out of it.
 
 --cross-validate adds a figure closer to what an index built on all the shipped data does on
 certifications it has never seen, over all of them rather than one in ten: ten-fold
