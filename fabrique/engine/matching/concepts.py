@@ -218,6 +218,10 @@ class ConceptMatcher:
 def _ranked(scores: Floats, top: int) -> list[int]:
     """The ``top`` concepts of positive score, best first (ties: lower index first)."""
     candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > top:
+        # Those at least as good as the top-th best (ties included), then sorted.
+        threshold = -np.partition(-scores[candidates], top - 1)[top - 1]
+        candidates = candidates[scores[candidates] >= threshold]
     return [int(c) for c in candidates[np.lexsort((candidates, -scores[candidates]))][:top]]
 
 
