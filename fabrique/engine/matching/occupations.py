@@ -29,7 +29,7 @@ certifications, one after the other (greedy coverage, ties broken by the blend):
 certification's codes is a right answer, and these are the answers that are right for most of
 them. A text that is also a job title is answered as a title.
 
-A text of several parts (separated by ";", "|" or line breaks: the blocs of a certification) is
+A text of several parts (separated by ";", "|", "•" or line breaks: the blocs of a certification) is
 scored without its generic parts, those that are word for word a bloc of at least
 ``GENERIC_HOLDERS`` certifications of different fields ("Expression et communication écrites
 et orales", "Usages numériques"), when something else is left: they pull the answer towards
