@@ -120,6 +120,18 @@ def _cpu_time(_: int) -> tuple[int, float]:
     return os.getpid(), time.process_time()
 
 
+Queries = tuple[list[str], list[set[str]]]
+
+
+def bloc_queries(chosen, parents: dict[str, str]) -> tuple[Queries, Queries]:
+    """Each bloc of the ``chosen`` certifications, and each certification's blocs joined,
+    with the certification's ROME codes (déclinaisons folded) as the gold answers."""
+    golds = [set(evaluation.fold_codes(c.rome_codes, parents)) for c in chosen]
+    single = [bloc for c in chosen for bloc in c.blocs]
+    gold_single = [gold for c, gold in zip(chosen, golds, strict=True) for _ in c.blocs]
+    return (single, gold_single), ([" ; ".join(c.blocs) for c in chosen], golds)
+
+
 def esco_titles_figures() -> None:
     """ESCO occupations (``--scheme esco``): noisy versions of their labels, 1 in 10 of the
     labels other than the preferred one, with those labels in the index and left out of it."""
@@ -161,21 +173,8 @@ def cross_validate(rome, certifications, esco_titles, parents: dict[str, str]) -
         others = [c for c in certifications if evaluation.fold_of(c.number) != fold]
         matcher = RomeOccupations.build(rome, others, esco_titles)
         line = []
-        for kind, queries, gold in (
-            (
-                "single",
-                [bloc for c in chosen for bloc in c.blocs],
-                [
-                    set(evaluation.fold_codes(c.rome_codes, parents))
-                    for c in chosen
-                    for _ in c.blocs
-                ],
-            ),
-            (
-                "whole",
-                [" ; ".join(c.blocs) for c in chosen],
-                [set(evaluation.fold_codes(c.rome_codes, parents)) for c in chosen],
-            ),
+        for kind, (queries, gold) in zip(
+            ("single", "whole"), bloc_queries(chosen, parents), strict=True
         ):
             ranked = first_fiches(matcher, queries, parents, 5)
             at1, at5 = evaluation.hits(ranked, gold, 1), evaluation.hits(ranked, gold, 5)
@@ -205,10 +204,7 @@ def main() -> None:
 
     for part in (evaluation.DEV,) if dev_only else (evaluation.DEV, evaluation.HELD_OUT):
         chosen = [c for c in certifications if parts[c.number] == part]
-        single = [bloc for c in chosen for bloc in c.blocs]
-        gold_single = [
-            set(evaluation.fold_codes(c.rome_codes, parents)) for c in chosen for _ in c.blocs
-        ]
+        (single, gold_single), (whole, gold_whole) = bloc_queries(chosen, parents)
         ranked, wall, cpu = timed(lambda q=single: first_fiches(matcher, q, parents, 5))
         print(
             f"{part}: single bloc ({len(single)} queries) "
@@ -217,8 +213,6 @@ def main() -> None:
             f"one process: {len(single) / wall:.0f} queries/s wall, "
             f"{len(single) / cpu:.0f} per CPU second"
         )
-        whole = [" ; ".join(c.blocs) for c in chosen]
-        gold_whole = [set(evaluation.fold_codes(c.rome_codes, parents)) for c in chosen]
         ranked, wall, cpu = timed(lambda q=whole: first_fiches(matcher, q, parents, 5))
         print(
             f"{part}: whole certification ({len(whole)} queries) "

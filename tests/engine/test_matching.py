@@ -181,18 +181,29 @@ def test_covering_picks_what_covers_most_sets_not_yet_covered():
     assert covering([], scores, top=5) == []
 
 
-def test_a_known_generic_bloc_is_answered_by_the_families_covering_its_certifications():
-    generic = "Communiquer avec les clients"
+GENERIC = "Communiquer avec les clients"
+
+
+def matcher_with_a_generic_bloc(accountants: Certification) -> RomeOccupations:
+    """The small ROME, with GENERIC a bloc of four welders' certifications and a baker's, and
+    with ``accountants`` (RNCP9)."""
     certifications = [
         *small_certifications(),
         *(
-            Certification(f"RNCP{n}", (generic, f"Souder des tubes {n}"), ("H2913", "I1304"))
+            Certification(f"RNCP{n}", (GENERIC, f"Souder des tubes {n}"), ("H2913", "I1304"))
             for n in (4, 5, 6, 7)
         ),
-        Certification("RNCP8", (generic, "Façonner le pain"), ("D1102",)),
-        Certification("RNCP9", (generic, "Tenir les comptes"), ("M1203",)),
+        Certification("RNCP8", (GENERIC, "Façonner le pain"), ("D1102",)),
+        accountants,
     ]
-    matcher = RomeOccupations.build(small_rome(), certifications)
+    return RomeOccupations.build(small_rome(), certifications)
+
+
+def test_a_known_generic_bloc_is_answered_by_the_families_covering_its_certifications():
+    generic = GENERIC
+    matcher = matcher_with_a_generic_bloc(
+        Certification("RNCP9", (generic, "Tenir les comptes"), ("M1203",))
+    )
 
     answers = matcher.match([generic.upper() + " "], top=3)[0]
 
@@ -209,18 +220,12 @@ def test_a_known_generic_bloc_is_answered_by_the_families_covering_its_certifica
 
 
 def test_a_certifications_generic_blocs_are_left_out_when_something_else_is_left():
-    generic = "Communiquer avec les clients"
-    certifications = [
-        *small_certifications(),
-        *(
-            Certification(f"RNCP{n}", (generic, f"Souder des tubes {n}"), ("H2913", "I1304"))
-            for n in (4, 5, 6, 7)
-        ),
-        Certification("RNCP8", (generic, "Façonner le pain"), ("D1102",)),
-        # Held by a single certification: specific, however general it reads.
-        Certification("RNCP9", ("Accueillir le public", "Tenir les comptes"), ("M1203",)),
-    ]
-    matcher = RomeOccupations.build(small_rome(), certifications)
+    generic = GENERIC
+    # "Accueillir le public" is held by a single certification: specific, however general
+    # it reads.
+    matcher = matcher_with_a_generic_bloc(
+        Certification("RNCP9", ("Accueillir le public", "Tenir les comptes"), ("M1203",))
+    )
 
     assert matcher.specific(f"{generic} ; Tenir les comptes") == "Tenir les comptes"
     assert matcher.specific(f"{generic.upper()}\nTenir les comptes | Accueillir le public") == (

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from fabrique.engine.matching.labels import LabelIndex
 from fabrique.engine.matching.model import Match
 from fabrique.engine.matching.sources import EscoConcept, Skill
-from fabrique.engine.matching.vectors import Floats, Space, word_features
+from fabrique.engine.matching.vectors import Floats, Space, best_positive, word_features
 from fabrique.engine.text import fold
 
 FIELD_WEIGHT = 0.15  # the weak field's share of the score
@@ -147,7 +147,7 @@ class ConceptMatcher:
             scores, label_scores = self.labels.search(pieces)
             scores = self._with_field(pieces, scores)
             for row, (position, _) in enumerate(batch):
-                ranked = _ranked(scores[row], top)
+                ranked = best_positive(scores[row], top)
                 results[position] = [
                     self._match(
                         concept,
@@ -184,7 +184,7 @@ class ConceptMatcher:
             better = value > best
             best[better] = value[better]
             best_segment[better] = segment[better] + start
-        ranked = _ranked(best, top)
+        ranked = best_positive(best, top)
         # The evidence (each answer's best label) is looked for in the answers' segments only:
         # those of the first batch are at hand, the others are read again.
         label_rows: dict[int, Floats] = {}
@@ -213,16 +213,6 @@ class ConceptMatcher:
         blended = (1.0 - FIELD_WEIGHT) * scores + FIELD_WEIGHT * weak / scale
         # The weak field ranks concepts that some label matched; alone it proves nothing.
         return np.where(scores > 0, blended, 0.0).astype(np.float32)
-
-
-def _ranked(scores: Floats, top: int) -> list[int]:
-    """The ``top`` concepts of positive score, best first (ties: lower index first)."""
-    candidates = np.flatnonzero(scores > 0)
-    if len(candidates) > top:
-        # Those at least as good as the top-th best (ties included), then sorted.
-        threshold = -np.partition(-scores[candidates], top - 1)[top - 1]
-        candidates = candidates[scores[candidates] >= threshold]
-    return [int(c) for c in candidates[np.lexsort((candidates, -scores[candidates]))][:top]]
 
 
 def rome_skills(skills: Sequence[Skill]) -> ConceptMatcher:

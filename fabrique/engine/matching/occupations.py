@@ -53,7 +53,7 @@ from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.model import Match
 from fabrique.engine.matching.normalise import gender_variants, terms
 from fabrique.engine.matching.sources import Certification, Rome
-from fabrique.engine.matching.vectors import Floats, Ints, Space, word_features
+from fabrique.engine.matching.vectors import Floats, Ints, Space, best_positive, word_features
 from fabrique.engine.text import fold
 
 # Weights of the components, each scaled by its best value for the query (or by its floor if
@@ -471,7 +471,7 @@ class RomeOccupations:
         total[~evidence_found] = 0.0
         results: list[list[Match]] = []
         for row in range(len(texts)):
-            ranked = [int(f) for f in _best(total[row], top)]
+            ranked = best_positive(total[row], top)
             known = self.known_blocs.get(bloc_key(texts[row]))
             # (A text that is also a job title, "Commercial / Commerciale", stays a title.)
             if known and scores["titles"][row].max() < TITLE_GATE[1]:
@@ -504,16 +504,6 @@ class RomeOccupations:
                 )
             results.append(matches)
         return results
-
-
-def _best(scores: Floats, top: int) -> Ints:
-    """Indices of the ``top`` best positive scores, best first (ties: lower index first)."""
-    candidates = np.flatnonzero(scores > 0)
-    if len(candidates) > top:
-        kept = np.argpartition(-scores[candidates], top - 1)[:top]
-        candidates = candidates[kept]
-    order = np.lexsort((candidates, -scores[candidates]))
-    return candidates[order]
 
 
 def combine(scores: dict[str, Floats], texts: Sequence[str], title_likeness: Floats) -> Floats:

@@ -110,3 +110,14 @@ class Space:
 
     def vectorise(self, texts: Sequence[str]) -> sp.csr_matrix:
         return self.vectorise_features([self.featurise(text) for text in texts])
+
+
+def best_positive(scores: Floats, top: int) -> list[int]:
+    """Indices of the ``top`` best positive scores, best first (ties: lower index first)."""
+    candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > top > 0:
+        # Those at least as good as the top-th best (ties included), then sorted.
+        threshold = -np.partition(-scores[candidates], top - 1)[top - 1]
+        candidates = candidates[scores[candidates] >= threshold]
+    order = np.lexsort((candidates, -scores[candidates]))
+    return [int(c) for c in candidates[order][:top]]
