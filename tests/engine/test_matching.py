@@ -8,11 +8,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fabrique.engine.matching import evaluation
+from fabrique.engine.matching.bayes import NaiveBayes
 from fabrique.engine.matching.concepts import ConceptMatcher, segments
 from fabrique.engine.matching.labels import HEAD_REPEAT, LabelIndex, Lexicon, title_features
 from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.normalise import gender_variants, stem, terms
-from fabrique.engine.matching.occupations import WEIGHTS, RomeOccupations, combine, covering
+from fabrique.engine.matching.occupations import (
+    WEIGHTS,
+    RomeOccupations,
+    bloc_gate,
+    combine,
+    covering,
+    rank_factors,
+    ranks,
+)
 from fabrique.engine.matching.sources import Certification, Fiche, Rome, Skill
 from fabrique.engine.matching.vectors import Space, word_features
 from fabrique.engine.text import fold
@@ -381,6 +390,46 @@ def test_linear_model_learns_its_examples_and_stays_sparse():
     assert model.weights.nnz < space.size * 3
 
 
+def test_naive_bayes_learns_its_examples_and_is_uniform_without_evidence():
+    space = Space.fit(word_features, [word_features(t) for t in LINEAR_EXAMPLES])
+    rows = space.vectorise(list(LINEAR_EXAMPLES))
+    model = NaiveBayes.fit(rows, list(LINEAR_EXAMPLES.values()), 3)
+    scores = model.scores(space.vectorise(["souder des tôles", "pétrir le pain", "zzzz"]))
+    assert scores[0].argmax() == 1
+    assert scores[1].argmax() == 0
+    assert scores[0, 1] > 0.9  # a feature never seen with a class weighs heavily against it
+    assert scores[2] == pytest.approx([1 / 3] * 3)  # no known feature: no preference
+    assert scores.sum(axis=1) == pytest.approx([1.0] * 3)
+    # Only the (feature, class) pairs of the examples are stored.
+    assert model.log_ratio.nnz < space.size * 3
+
+
+def test_ranks_count_the_higher_entries_and_share_ties():
+    values = np.asarray([[0.5, 0.0, 0.7, 0.5, 0.0], [1.0, 2.0, 3.0, 0.0, 0.0]], dtype=np.float32)
+    everything = np.asarray([range(5)] * 2)
+    assert ranks(values, everything).tolist() == [[1, 3, 0, 1, 3], [2, 1, 0, 3, 3]]
+    assert ranks(values, np.asarray([[4, 2], [0, 3]])).tolist() == [[3, 0], [2, 3]]
+
+
+def test_rank_factors_favour_agreement_and_spare_titles():
+    names = ("linear", "blocs", "certifications")
+    # Family 0 is first everywhere; family 1 first in one component, last in the others.
+    scores = {
+        "linear": np.asarray([[0.9, 1.0, 0.1]] * 2, dtype=np.float32),
+        "blocs": np.asarray([[0.8, 0.1, 0.2]] * 2, dtype=np.float32),
+        "certifications": np.asarray([[0.7, 0.1, 0.3]] * 2, dtype=np.float32),
+    }
+    scores.update(
+        {name: np.zeros((2, 3), dtype=np.float32) for name in WEIGHTS if name not in names}
+    )
+    total = np.asarray([[0.5, 0.5, 0.4]] * 2, dtype=np.float32)
+    gate = np.asarray([[1.0], [0.0]], dtype=np.float32)
+    factors = rank_factors(scores, total, gate)
+    assert factors[0, 0] > factors[0, 1]  # read as a bloc: agreement wins the tie
+    assert (factors[0] <= 1.0).all()
+    assert factors[1].tolist() == [1.0, 1.0, 1.0]  # read as a title: no discount
+
+
 def test_occupations_linear_component_ranks_a_clear_text_first(rome_matcher):
     bakery = rome_matcher.components(["Pétrir la pâte à pain et fabriquer des baguettes"])
     scores = bakery["linear"][0]
@@ -406,7 +455,8 @@ def test_occupations_linear_weight_is_gated_on_titles_not_on_short_blocs():
     scores["linear"] = np.asarray([[0.0, 0.0, 1.0]] * 3, dtype=np.float32)
     texts = ["Soudeur", "Tenir la comptabilité", "Tenir la comptabilité"]
     # A short text reads like a title (positive odds) or like a bloc (very negative odds).
-    total = combine(scores, texts, np.asarray([3.0, -10.0, 3.0], dtype=np.float32))
+    likeness = np.asarray([3.0, -10.0, 3.0], dtype=np.float32)
+    total = combine(scores, texts, bloc_gate(scores, texts, likeness))
     assert total[0, 2] == 0.0  # a title: the model has no say
     assert total[1, 2] > 0.0  # a short bloc: it has
     assert total[2, 2] == 0.0  # three words that read like a title: none

@@ -19,9 +19,14 @@ A family's score blends, each scaled to [0, 1]:
   compétence or savoir held by few families (``linear.py``);
   it weighs more on short texts (a bloc) than on long ones (a whole certification), where the
   neighbours' votes are surer, and not at all on job titles (a best title matched well, or a
-  short text whose words are those of titles rather than blocs: ``title_likeness``).
+  short text whose words are those of titles rather than blocs: ``title_likeness``);
+- ``bayes``: the probabilities of a naive Bayes classifier over the same examples
+  (``bayes.py``).
 
-A strong title match weighs more than the rest: job titles lean on ``titles``.
+A strong title match weighs more than the rest: job titles lean on ``titles``. On texts read
+as blocs, a family's blended score is then discounted by its rank in each component
+(``RANK_POWERS``): one that most components put among their first few beats one that a single
+component scores high.
 
 A text that is word for word a bloc of certifications we know (a generic bloc: "Manager une
 équipe", "Communiquer en anglais") is answered first by the families that cover most of those
@@ -48,6 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from fabrique.engine.matching.bayes import NaiveBayes
 from fabrique.engine.matching.labels import TITLE_CHARS, LabelIndex, title_features
 from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.model import Match
@@ -67,6 +73,7 @@ WEIGHTS: dict[str, float] = {
     "blocs": 1.0,
     "certifications": 1.0,
     "prior": 0.25,
+    "bayes": 2.0,
 }
 FLOORS: dict[str, float] = {
     "titles": 0.5,
@@ -76,6 +83,7 @@ FLOORS: dict[str, float] = {
     "blocs": 0.1,
     "certifications": 0.1,
     "prior": 1.0,
+    "bayes": 0.01,
 }
 # A strong title match (a job title) outweighs the rest: TITLE_BONUS × (title cosine)^3.
 TITLE_BONUS = 12.0
@@ -95,6 +103,22 @@ TITLE_GATE = (0.7, 0.9)
 # TITLE_ODDS_GATE[0], nothing from TITLE_ODDS_GATE[1] (the larger of the two gates counts).
 TERM_GATE = (3, 6)
 TITLE_ODDS_GATE = (-6.0, -2.0)
+# Each component also says where it ranks a family among all of them: a family's blended score
+# is multiplied by (1 + its rank in the component) ** -power (rank 0 for the component's best,
+# ties sharing the better rank; the linear model's power gated as its weight is). Ranks tell
+# what the scaled scores blur: a family that several components put among their first few
+# beats one that a single component scores high.
+RANK_POWERS: dict[str, float] = {
+    "titles": 0.03,
+    "labels": 0.03,
+    "skills": 0.15,
+    "texts": 0.15,
+    "blocs": 0.2,
+    "certifications": 0.2,
+    "linear": 0.5,
+    "bayes": 0.2,
+}
+RANK_DEPTH = 30
 BLOC_NEIGHBOURS = 40
 # A compétence or savoir of at most this many families is an example for the linear model.
 SKILL_EXAMPLE_FAMILIES = 10
@@ -220,6 +244,7 @@ class RomeOccupations:
     certifications: Neighbours
     prior: Floats
     linear: LinearModel
+    bayes: NaiveBayes  # the same examples as ``linear``
     title_odds: dict[str, float]  # stem → log odds of meeting it in a title rather than a bloc
     # A bloc's text (``bloc_key``) → the family sets of the certifications that hold it, each
     # with how many do.
@@ -360,7 +385,9 @@ class RomeOccupations:
             *([family] for family in range(n)),
             *(held for _, held in specific_skills),
         ]
-        linear = LinearModel.fit(space.vectorise_features(examples), example_targets, n)
+        example_rows = space.vectorise_features(examples)
+        linear = LinearModel.fit(example_rows, example_targets, n)
+        bayes = NaiveBayes.fit(example_rows, example_targets, n)
         family_fiche = np.asarray([position[code] for code in families], dtype=np.int64)
         return cls(
             codes=codes,
@@ -376,6 +403,7 @@ class RomeOccupations:
             certifications=by_certification,
             prior=prior,
             linear=linear,
+            bayes=bayes,
             title_odds=_title_odds(labels, bloc_texts),
             known_blocs=known_blocs,
             generic_blocs=generic,
@@ -413,6 +441,7 @@ class RomeOccupations:
             rows[short] = len(texts) + np.arange(len(short))
             queries = sp.csr_matrix(queries[rows])
         scores["linear"] = self.linear.scores(queries)
+        scores["bayes"] = self.bayes.scores(queries)
         return scores, title_rows, bloc_ids, bloc_weights
 
     def title_likeness(self, texts: Sequence[str]) -> Floats:
@@ -464,7 +493,9 @@ class RomeOccupations:
             return [[] for _ in texts]
         texts = [self.specific(text) for text in texts]
         scores, title_rows, bloc_ids, bloc_weights = self._components(texts)
-        total = combine(scores, texts, self.title_likeness(texts))
+        gate = bloc_gate(scores, texts, self.title_likeness(texts))
+        total = combine(scores, texts, gate)
+        total *= rank_factors(scores, total, gate)
         evidence_found = np.zeros_like(total, dtype=bool)
         for name in ("titles", "labels", "skills", "texts", "blocs", "certifications", "linear"):
             evidence_found |= scores[name] > 0
@@ -506,34 +537,66 @@ class RomeOccupations:
         return results
 
 
-def combine(scores: dict[str, Floats], texts: Sequence[str], title_likeness: Floats) -> Floats:
-    """Weighted mean of the scaled components plus the title bonus, in [0, 1]. The texts'
-    lengths, their best title and how much they read like a title (``title_likeness``, log
-    odds) set the linear model's weight."""
-    lengths = [len(text) for text in texts]
-    total = np.zeros_like(scores["titles"])
-    for name, weight in WEIGHTS.items():
-        values = scores[name]
-        scale = np.maximum(values.max(axis=1, keepdims=True), FLOORS[name])
-        total += weight * values / scale
-    total += TITLE_BONUS * np.clip(scores["titles"], 0.0, 1.0) ** TITLE_POWER
-    linear_weight = np.where(
-        np.asarray(lengths) > LONG_TEXT, LINEAR_WEIGHT_LONG, LINEAR_WEIGHT_SHORT
-    ).astype(np.float32)[:, None]
+def bloc_gate(scores: dict[str, Floats], texts: Sequence[str], title_likeness: Floats) -> Floats:
+    """How much each text is read as a bloc rather than a job title, from 0 to 1 (a column):
+    nothing when its best title matches well (``TITLE_GATE``), full when it has enough
+    meaningful words (``TERM_GATE``) or its stems read like a bloc (``TITLE_ODDS_GATE``)."""
     best_title = scores["titles"].max(axis=1, keepdims=True)
     low, high = TITLE_GATE
-    linear_weight = linear_weight * np.clip((high - best_title) / (high - low), 0.0, 1.0)
+    not_a_title = np.clip((high - best_title) / (high - low), 0.0, 1.0)
     fewest, enough = TERM_GATE
     words = np.asarray([len(terms(text)) for text in texts], dtype=np.float32)[:, None]
     long_enough = np.clip((words - fewest) / (enough - fewest), 0.0, 1.0)
     bloc_like, title_like = TITLE_ODDS_GATE
     odds = np.asarray(title_likeness, dtype=np.float32)[:, None]
     reads_like_bloc = np.clip((title_like - odds) / (title_like - bloc_like), 0.0, 1.0)
-    linear_weight = linear_weight * np.maximum(long_enough, reads_like_bloc)
+    gate: Floats = (not_a_title * np.maximum(long_enough, reads_like_bloc)).astype(np.float32)
+    return gate
+
+
+def combine(scores: dict[str, Floats], texts: Sequence[str], gate: Floats) -> Floats:
+    """Weighted mean of the scaled components plus the title bonus, in [0, 1]. The texts'
+    lengths and how much they read like a bloc (``bloc_gate``) set the linear model's
+    weight."""
+    total = np.zeros_like(scores["titles"])
+    for name, weight in WEIGHTS.items():
+        values = scores[name]
+        scale = np.maximum(values.max(axis=1, keepdims=True), FLOORS[name])
+        total += weight * values / scale
+    total += TITLE_BONUS * np.clip(scores["titles"], 0.0, 1.0) ** TITLE_POWER
+    long = np.asarray([len(text) > LONG_TEXT for text in texts])[:, None]
+    linear_weight = np.where(long, LINEAR_WEIGHT_LONG, LINEAR_WEIGHT_SHORT) * gate
     linear = scores["linear"]
     total += linear_weight * linear / np.maximum(linear.max(axis=1, keepdims=True), 1e-9)
     combined: Floats = total / (sum(WEIGHTS.values()) + TITLE_BONUS + linear_weight)
     return combined
+
+
+def rank_factors(scores: dict[str, Floats], total: Floats, gate: Floats) -> Floats:
+    """What each family's blended score is multiplied by: the product over the components of
+    (1 + the family's rank in the component) ** -(its ``RANK_POWERS`` × ``bloc_gate``), for
+    the first ``RANK_DEPTH`` families of the blend; the others take the lowest factor of
+    those, so that they stay behind them."""
+    depth = min(RANK_DEPTH, total.shape[1])
+    head = np.argpartition(-total, depth - 1, axis=1)[:, :depth]
+    exponent = np.zeros(head.shape, dtype=np.float32)
+    for name, power in RANK_POWERS.items():
+        exponent -= power * np.log1p(ranks(scores[name], head))
+    head_factors = np.exp(exponent * gate)
+    factors = np.repeat(head_factors.min(axis=1, keepdims=True), total.shape[1], axis=1)
+    np.put_along_axis(factors, head, head_factors, axis=1)
+    return factors
+
+
+def ranks(values: Floats, columns: Ints) -> Floats:
+    """The rank in its row of each entry asked (``columns``, per row), best first from 0: how
+    many entries of the row are higher (equal entries share a rank)."""
+    ordered = np.sort(values, axis=1)
+    asked = np.take_along_axis(values, columns, axis=1)
+    found = np.empty(asked.shape, dtype=np.float32)
+    for row in range(values.shape[0]):
+        found[row] = values.shape[1] - np.searchsorted(ordered[row], asked[row], side="right")
+    return found
 
 
 def _with_esco_titles(
