@@ -105,9 +105,10 @@ TERM_GATE = (3, 6)
 TITLE_ODDS_GATE = (-6.0, -2.0)
 # Each component also says where it ranks a family among all of them: a family's blended score
 # is multiplied by (1 + its rank in the component) ** -power (rank 0 for the component's best,
-# ties sharing the better rank; the linear model's power gated as its weight is). Ranks tell
-# what the scaled scores blur: a family that several components put among their first few
-# beats one that a single component scores high.
+# ties sharing the better rank), on texts read as blocs (the powers are scaled by the linear
+# model's gate: job titles keep their titles' say). Ranks tell what the scaled scores blur: a
+# family that several components put among their first few beats one that a single component
+# scores high. Only the first RANK_DEPTH families of the blend are discounted so.
 RANK_POWERS: dict[str, float] = {
     "titles": 0.03,
     "labels": 0.03,
@@ -496,6 +497,7 @@ class RomeOccupations:
         gate = bloc_gate(scores, texts, self.title_likeness(texts))
         total = combine(scores, texts, gate)
         total *= rank_factors(scores, total, gate)
+        # (Naive Bayes gives every family some probability: alone, it is no evidence.)
         evidence_found = np.zeros_like(total, dtype=bool)
         for name in ("titles", "labels", "skills", "texts", "blocs", "certifications", "linear"):
             evidence_found |= scores[name] > 0
