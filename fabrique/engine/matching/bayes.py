@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from fabrique.engine.matching.linear import shares
 from fabrique.engine.matching.vectors import Floats
 
 # Small: a feature a class never showed makes that class much less likely.
@@ -40,19 +41,7 @@ class NaiveBayes:
     ) -> NaiveBayes:
         """``rows``: examples × features; ``targets``: each example's classes (examples
         without any count for none)."""
-        example_ids: list[int] = []
-        classes: list[int] = []
-        shares: list[float] = []
-        for example, targeted in enumerate(targets):
-            distinct = set(targeted)
-            for target in distinct:
-                example_ids.append(example)
-                classes.append(target)
-                shares.append(1.0 / len(distinct))
-        membership = sp.csr_matrix(
-            (np.asarray(shares, dtype=np.float32), (example_ids, classes)),
-            shape=(rows.shape[0], n_classes),
-        )
+        membership = shares(targets, n_classes)
         mass = sp.coo_matrix(sp.csr_matrix(rows, dtype=np.float32).T @ membership)
         totals = np.asarray(mass.sum(axis=0), dtype=np.float64).ravel() + alpha * rows.shape[1]
         floor = np.log(alpha / totals)

@@ -56,17 +56,7 @@ class LinearModel:
         examples = sp.csr_matrix(examples[:, used])
         # Each example's target, a row of a sparse examples × classes matrix (made dense one
         # mini-batch at a time: dense for all examples, it would take hundreds of megabytes).
-        goal_rows = [sorted(set(targets[i])) for i in kept]
-        goals = sp.csr_matrix(
-            (
-                np.concatenate(
-                    [np.full(len(c), 1.0 / len(c), dtype=np.float32) for c in goal_rows]
-                ),
-                np.concatenate([np.asarray(c, dtype=np.int32) for c in goal_rows]),
-                np.concatenate([[0], np.cumsum([len(c) for c in goal_rows])]),
-            ),
-            shape=(len(kept), n_classes),
-        )
+        goals = shares([targets[i] for i in kept], n_classes)
         weights = np.zeros((len(used), n_classes), dtype=np.float32)
         bias = np.zeros(n_classes, dtype=np.float32)
         # Adagrad: one accumulated squared gradient per feature (over its classes) and per bias.
@@ -113,6 +103,25 @@ class LinearModel:
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         probabilities[evidence <= 0] = 0.0
         return probabilities
+
+
+def shares(targets: Sequence[Sequence[int]], n_classes: int) -> sp.csr_matrix:
+    """Examples × classes: each example's distinct classes share its weight evenly (an example
+    without classes is an empty row)."""
+    rows = [sorted(set(classes)) for classes in targets]
+    return sp.csr_matrix(
+        (
+            np.concatenate(
+                [np.full(len(c), 1.0 / len(c), dtype=np.float32) for c in rows if c]
+                or [np.zeros(0, dtype=np.float32)]
+            ),
+            np.concatenate(
+                [np.asarray(c, dtype=np.int32) for c in rows] or [np.zeros(0, np.int32)]
+            ),
+            np.concatenate([[0], np.cumsum([len(c) for c in rows])]),
+        ),
+        shape=(len(rows), n_classes),
+    )
 
 
 def _sparse(weights: Floats, used: np.ndarray, n_features: int) -> sp.csr_matrix:
