@@ -480,6 +480,18 @@ def test_label_index_weighs_labels_and_keeps_weak_ones_for_short_texts():
     assert scores[0, 1] == 0
 
 
+def test_label_index_reads_character_trigrams_only_of_texts_to_spell():
+    labels = ["soudeur", "macon", "boulanger", "comptable", "cariste", "plombier", "menuisier"]
+    labels += ["peintre", "couvreur", "charpentier", "infirmier", "serveur"]
+    index = LabelIndex.build(labels, list(range(len(labels))), len(labels))
+    # Too far from "soudeur" for rewriting to find it; its trigrams do.
+    spelt, _ = index.search(["zoudeurr", "zoudeurr"], spelling=[True, False])
+    assert spelt[0, 0] > 0
+    assert spelt[1].max() == 0
+    plain, _ = index.search(["soudeur"], spelling=[False])
+    assert plain[0, 0] == pytest.approx(1.0)
+
+
 def test_occupations_esco_titles_join_the_family_they_match():
     esco = [
         ("soudeur/soudeuse", "soudeur TIG", "braseur"),

@@ -267,33 +267,40 @@ class LabelIndex:
     def n_entries(self) -> int:
         return len(self.starts)
 
-    def search(self, texts: Sequence[str]) -> tuple[Floats, Floats]:
+    def search(
+        self, texts: Sequence[str], spelling: Sequence[bool] | None = None
+    ) -> tuple[Floats, Floats]:
         """Per text: the best label score in [0, 1] of each entry, and the score of each label
         (for evidence). Texts longer than ``SHORT_QUERY_CHARS`` are texts rather than titles:
         read with ``word_features`` (not the index's own featuriser, which may add title
-        features), and the labels of weight under 1 do not score them."""
+        features), and the labels of weight under 1 do not score them. Texts of at most
+        ``TITLE_CHARS`` are also read by their character trigrams, unless ``spelling`` (a flag
+        per text) says otherwise."""
         short = [len(text) <= SHORT_QUERY_CHARS for text in texts]
         prepared = [
             self.lexicon.rewrite(text) if is_short else text
             for text, is_short in zip(texts, short, strict=True)
         ]
-        titles = [len(text) <= TITLE_CHARS for text in texts]
         featurise = self.words.featurise
         features = [
             featurise(text) if is_short else word_features(text)
             for text, is_short in zip(prepared, short, strict=True)
         ]
-        by_word = (self.words.vectorise_features(features) @ self.word_rows).toarray()
-        if any(titles):
-            by_char = self.chars.vectorise(
-                [text if title else "" for text, title in zip(prepared, titles, strict=True)]
+        rows = (self.words.vectorise_features(features) @ self.word_rows).toarray()
+        spelt = [
+            i
+            for i, text in enumerate(texts)
+            if len(text) <= TITLE_CHARS and (spelling is None or spelling[i])
+        ]
+        by_char = self.chars.vectorise([prepared[i] for i in spelt])
+        # A title whose every trigram is too common is matched by its words alone.
+        with_chars = [i for i, n in zip(spelt, np.diff(by_char.indptr), strict=True) if n]
+        if with_chars:
+            by_char = by_char[np.diff(by_char.indptr) > 0]
+            rows[with_chars] = (
+                WORD_WEIGHT * rows[with_chars]
+                + (1.0 - WORD_WEIGHT) * (by_char @ self.char_rows).toarray()
             )
-            # A title whose every trigram is too common is matched by its words alone.
-            has_chars = np.diff(by_char.indptr) > 0
-            weights = np.where(has_chars, WORD_WEIGHT, 1.0).astype(np.float32)[:, None]
-            rows = weights * by_word + (1.0 - weights) * (by_char @ self.char_rows).toarray()
-        else:
-            rows = by_word
         if rows.shape[1] == 0:
             return np.zeros((len(texts), self.n_entries), dtype=np.float32), rows
         long_texts = [i for i, is_short in enumerate(short) if not is_short]

@@ -103,6 +103,9 @@ TITLE_GATE = (0.7, 0.9)
 # TITLE_ODDS_GATE[0], nothing from TITLE_ODDS_GATE[1] (the larger of the two gates counts).
 TERM_GATE = (3, 6)
 TITLE_ODDS_GATE = (-6.0, -2.0)
+# Texts whose stems' log odds (as above) are at most this read as blocs: the title index does
+# not read their character trigrams (typos are for job titles, and the trigrams cost most).
+SPELLING_ODDS = -6.0
 # Each component also says where it ranks a family among all of them: a family's blended score
 # is multiplied by (1 + its rank in the component) ** -power (rank 0 for the component's best,
 # ties sharing the better rank), on texts read as blocs (the powers are scaled by the linear
@@ -419,14 +422,16 @@ class RomeOccupations:
         built with, in order, those with ROME codes) whose blocs must not vote (the linear
         model has learnt from them all the same)."""
         groups = None if exclude is None else np.asarray(exclude, dtype=np.int64)
-        return self._components(texts, groups)[0]
+        return self._components(texts, self.title_likeness(texts), groups)[0]
 
     def _components(
-        self, texts: Sequence[str], exclude: Ints | None = None
+        self, texts: Sequence[str], title_likeness: Floats, exclude: Ints | None = None
     ) -> tuple[dict[str, Floats], Floats, Ints, Floats]:
         queries = self.space.vectorise(texts)
         scores: dict[str, Floats] = {}
-        scores["titles"], title_rows = self.titles.search(texts)
+        # Texts that read as blocs are not looked at for typos.
+        spelling = title_likeness > SPELLING_ODDS
+        scores["titles"], title_rows = self.titles.search(texts, spelling.tolist())
         for name, matrix in self.fields.items():
             scores[name] = (queries @ matrix).toarray()
         scores["blocs"], bloc_ids, bloc_weights = self.blocs.votes(queries, exclude)
@@ -493,8 +498,9 @@ class RomeOccupations:
         if top <= 0 or not texts:
             return [[] for _ in texts]
         texts = [self.specific(text) for text in texts]
-        scores, title_rows, bloc_ids, bloc_weights = self._components(texts)
-        gate = bloc_gate(scores, texts, self.title_likeness(texts))
+        likeness = self.title_likeness(texts)
+        scores, title_rows, bloc_ids, bloc_weights = self._components(texts, likeness)
+        gate = bloc_gate(scores, texts, likeness)
         total = combine(scores, texts, gate)
         total *= rank_factors(scores, total, gate)
         # (Naive Bayes gives every family some probability: alone, it is no evidence.)
