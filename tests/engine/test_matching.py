@@ -14,6 +14,7 @@ from fabrique.engine.matching.labels import HEAD_REPEAT, LabelIndex, Lexicon, ti
 from fabrique.engine.matching.linear import LinearModel
 from fabrique.engine.matching.normalise import gender_variants, stem, terms
 from fabrique.engine.matching.occupations import (
+    RANK_POWERS,
     WEIGHTS,
     RomeOccupations,
     bloc_gate,
@@ -188,6 +189,12 @@ def test_covering_picks_what_covers_most_sets_not_yet_covered():
     assert covering(sets, scores, top=5) == [2, 4, 1]
     assert covering(sets, scores, top=1) == [2]
     assert covering([], scores, top=5) == []
+    # Shares of the certifications a hair apart: the blend decides.
+    close = [((1,), 31), ((2,), 30), ((3,), 39)]
+    assert covering(close, np.zeros(4, dtype=np.float32), top=3) == [3, 1, 2]
+    assert covering(close, np.asarray([0, 0, 1, 0], dtype=np.float32), top=3) == [3, 2, 1]
+    # Far apart: the shares do.
+    assert covering([((1,), 60), ((2,), 40)], np.asarray([0, 0, 1], dtype=np.float32), 2) == [1, 2]
 
 
 GENERIC = "Communiquer avec les clients"
@@ -420,7 +427,11 @@ def test_rank_factors_favour_agreement_and_spare_titles():
         "certifications": np.asarray([[0.7, 0.1, 0.3]] * 2, dtype=np.float32),
     }
     scores.update(
-        {name: np.zeros((2, 3), dtype=np.float32) for name in WEIGHTS if name not in names}
+        {
+            name: np.zeros((2, 3), dtype=np.float32)
+            for name in {*WEIGHTS, *RANK_POWERS}
+            if name not in names
+        }
     )
     total = np.asarray([[0.5, 0.5, 0.4]] * 2, dtype=np.float32)
     gate = np.asarray([[1.0], [0.0]], dtype=np.float32)
@@ -451,7 +462,7 @@ def test_occupations_title_likeness_tells_titles_from_blocs(rome_matcher):
 
 def test_occupations_linear_weight_is_gated_on_titles_not_on_short_blocs():
     families = 3
-    scores = {name: np.zeros((3, families), dtype=np.float32) for name in WEIGHTS}
+    scores = {name: np.zeros((3, families), dtype=np.float32) for name in {*WEIGHTS, *RANK_POWERS}}
     scores["linear"] = np.asarray([[0.0, 0.0, 1.0]] * 3, dtype=np.float32)
     texts = ["Soudeur", "Tenir la comptabilité", "Tenir la comptabilité"]
     # A short text reads like a title (positive odds) or like a bloc (very negative odds).

@@ -138,6 +138,10 @@ def _sparse(weights: Floats, used: np.ndarray, n_features: int) -> sp.csr_matrix
         values.append(block[rows, columns])
     indptr = np.concatenate([[0], np.cumsum(counts)])
     return sp.csr_matrix(
-        (np.concatenate(values), np.concatenate(indices), indptr),
+        (
+            np.concatenate(values or [np.zeros(0, dtype=np.float32)]),
+            np.concatenate(indices or [np.zeros(0, dtype=np.int32)]),
+            indptr,
+        ),
         shape=(n_features, weights.shape[1]),
     )

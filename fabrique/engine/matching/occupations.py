@@ -21,7 +21,14 @@ A family's score blends, each scaled to [0, 1]:
   neighbours' votes are surer, and not at all on job titles (a best title matched well, or a
   short text whose words are those of titles rather than blocs: ``title_likeness``);
 - ``bayes``: the probabilities of a naive Bayes classifier over the same examples
-  (``bayes.py``).
+  (``bayes.py``);
+- ``bloc_linear``: the probabilities of a second softmax regression, fitted on the RNCP blocs
+  alone, for texts of one short part (a bloc), gated like ``linear``: a second opinion that
+  the rank discount rewards where it agrees.
+
+On short texts read as blocs, a family's blend is then raised by how often the certifications
+that hold the blend's first families also hold it (``COOCCURRENCE_WEIGHT``): a certification's
+ROME codes come in sets.
 
 A strong title match weighs more than the rest: job titles lean on ``titles``. On texts read
 as blocs, a family's blended score is then discounted by its rank in each component
@@ -55,7 +62,7 @@ import scipy.sparse as sp
 
 from fabrique.engine.matching.bayes import NaiveBayes
 from fabrique.engine.matching.labels import TITLE_CHARS, LabelIndex, title_features
-from fabrique.engine.matching.linear import LinearModel
+from fabrique.engine.matching.linear import LinearModel, shares
 from fabrique.engine.matching.model import Match
 from fabrique.engine.matching.normalise import gender_variants, terms
 from fabrique.engine.matching.sources import Certification, Rome
@@ -121,8 +128,17 @@ RANK_POWERS: dict[str, float] = {
     "certifications": 0.2,
     "linear": 0.5,
     "bayes": 0.2,
+    "bloc_linear": 0.1,
 }
 RANK_DEPTH = 30
+# The blocs-only model's weight (its probabilities scaled by their best value, floor 0.01),
+# scaled by the bloc gate as the linear model's is.
+BLOC_LINEAR_WEIGHT = 2.0
+BLOC_LINEAR_FLOOR = 0.01
+# How much a family's blend rises, on short texts read as blocs, with the share of the
+# certifications holding the blend's first RANK_DEPTH families (weighted by their blend) that
+# also hold it, scaled by its best value.
+COOCCURRENCE_WEIGHT = 0.2
 BLOC_NEIGHBOURS = 40
 # A compétence or savoir of at most this many families is an example for the linear model.
 SKILL_EXAMPLE_FAMILIES = 10
@@ -140,6 +156,10 @@ BATCH = 256
 # A bloc held word for word by at least this many certifications, with at least two different
 # sets of families between them, is generic: left out of a text that has other parts.
 GENERIC_HOLDERS = 4
+# Among the families of a known bloc's certifications, the blend's say (its score scaled by the
+# best) beside the share of those certifications a family covers (``covering``): many
+# certifications share a generic bloc, and a few more of them say little more.
+COVERING_BLEND = 0.03
 # In a text without separators, only generic blocs of at least this many words are looked for
 # ("Anglais" alone is too often a word of a specific bloc).
 GENERIC_SPAN_WORDS = 2
@@ -249,6 +269,9 @@ class RomeOccupations:
     prior: Floats
     linear: LinearModel
     bayes: NaiveBayes  # the same examples as ``linear``
+    bloc_linear: LinearModel  # the RNCP blocs alone
+    # family → family: the share of the certifications holding the first that hold the second
+    cooccurrence: Floats
     title_odds: dict[str, float]  # stem → log odds of meeting it in a title rather than a bloc
     # A bloc's text (``bloc_key``) → the family sets of the certifications that hold it, each
     # with how many do.
@@ -392,6 +415,7 @@ class RomeOccupations:
         example_rows = space.vectorise_features(examples)
         linear = LinearModel.fit(example_rows, example_targets, n)
         bayes = NaiveBayes.fit(example_rows, example_targets, n)
+        bloc_linear = LinearModel.fit(example_rows[: len(bloc_texts)], bloc_targets, n)
         family_fiche = np.asarray([position[code] for code in families], dtype=np.int64)
         return cls(
             codes=codes,
@@ -408,6 +432,8 @@ class RomeOccupations:
             prior=prior,
             linear=linear,
             bayes=bayes,
+            bloc_linear=bloc_linear,
+            cooccurrence=_cooccurrence([targets for _, targets in certified], n),
             title_odds=_title_odds(labels, bloc_texts),
             known_blocs=known_blocs,
             generic_blocs=generic,
@@ -448,6 +474,9 @@ class RomeOccupations:
             queries = sp.csr_matrix(queries[rows])
         scores["linear"] = self.linear.scores(queries)
         scores["bayes"] = self.bayes.scores(queries)
+        scores["bloc_linear"] = self.bloc_linear.scores(queries)
+        # (A model of single blocs says nothing of longer texts, nor of several parts.)
+        scores["bloc_linear"][[not is_bloc(text) for text in texts]] = 0.0
         return scores, title_rows, bloc_ids, bloc_weights
 
     def title_likeness(self, texts: Sequence[str]) -> Floats:
@@ -457,6 +486,18 @@ class RomeOccupations:
         return np.asarray(
             [sum(get(term, 0.0) for term in terms(text)) for text in texts], dtype=np.float32
         )
+
+    def held_with(self, total: Floats) -> Floats:
+        """For each text and family, how often the certifications that hold the first
+        ``RANK_DEPTH`` families of the blend (each weighted by its blend) also hold that
+        family, scaled by the text's best value."""
+        depth = min(RANK_DEPTH, total.shape[1])
+        threshold = -np.partition(-total, depth - 1, axis=1)[:, depth - 1 : depth]
+        # (Sparse: a dense product would start threads of its own in each worker process.)
+        head = sp.csr_matrix(np.where(total >= threshold, total, 0.0).astype(np.float32))
+        held: Floats = np.asarray(head @ self.cooccurrence, dtype=np.float32)
+        held /= np.maximum(held.max(axis=1, keepdims=True), 1e-9)
+        return held
 
     def match(self, texts: Sequence[str], top: int = 10) -> list[list[Match]]:
         """The ``top`` best fiches for each text, best first, one per family."""
@@ -502,6 +543,8 @@ class RomeOccupations:
         scores, title_rows, bloc_ids, bloc_weights = self._components(texts, likeness)
         gate = bloc_gate(scores, texts, likeness)
         total = combine(scores, texts, gate)
+        short = np.asarray([len(text) <= LONG_TEXT for text in texts])[:, None]
+        total *= 1.0 + COOCCURRENCE_WEIGHT * gate * short * self.held_with(total)
         total *= rank_factors(scores, total, gate)
         # (Naive Bayes gives every family some probability: alone, it is no evidence.)
         evidence_found = np.zeros_like(total, dtype=bool)
@@ -576,7 +619,11 @@ def combine(scores: dict[str, Floats], texts: Sequence[str], gate: Floats) -> Fl
     linear_weight = np.where(long, LINEAR_WEIGHT_LONG, LINEAR_WEIGHT_SHORT) * gate
     linear = scores["linear"]
     total += linear_weight * linear / np.maximum(linear.max(axis=1, keepdims=True), 1e-9)
-    combined: Floats = total / (sum(WEIGHTS.values()) + TITLE_BONUS + linear_weight)
+    blocs_only = scores["bloc_linear"]
+    blocs_only_scale = np.maximum(blocs_only.max(axis=1, keepdims=True), BLOC_LINEAR_FLOOR)
+    total += BLOC_LINEAR_WEIGHT * gate * blocs_only / blocs_only_scale
+    weights = sum(WEIGHTS.values()) + TITLE_BONUS + linear_weight + BLOC_LINEAR_WEIGHT * gate
+    combined: Floats = (total / weights).astype(np.float32)
     return combined
 
 
@@ -686,29 +733,33 @@ def _starts(generic: frozenset[str]) -> dict[str, tuple[int, ...]]:
 
 def covering(sets: Sequence[tuple[Sequence[int], int]], scores: Floats, top: int) -> list[int]:
     """Up to ``top`` families, each the one found in most of the ``sets`` (family sets, each
-    with how many certifications have it) that none chosen before covers (ties: the higher
-    score, then the lower index)."""
+    with how many certifications have it) that none chosen before covers: the share of the
+    certifications it covers, plus ``COVERING_BLEND`` × its score scaled by the best (ties:
+    the lower index). Families that cover nothing more are not chosen."""
     counts: Counter[int] = Counter()
     holding: dict[int, list[int]] = {}
     for position, (families, count) in enumerate(sets):
         for family in families:
             counts[family] += count
             holding.setdefault(family, []).append(position)
+    total = sum(count for _, count in sets)
+    blend = COVERING_BLEND / max(float(scores.max()), 1e-9) if len(scores) else 0.0
     covered = [False] * len(sets)
     chosen: list[int] = []
     while len(chosen) < top:
-        most = max(counts.values(), default=0)
-        if most <= 0:
+        left = [family for family, count in counts.items() if count > 0]
+        if not left:
             break
-        tied = [family for family, count in counts.items() if count == most]
-        best = max(tied, key=lambda f: (float(scores[f]), -f)) if len(tied) > 1 else tied[0]
+        best = max(left, key=lambda f: (counts[f] / total + blend * float(scores[f]), -f))
         chosen.append(best)
+        del counts[best]
         for position in holding[best]:
             if not covered[position]:
                 covered[position] = True
                 families, count = sets[position]
                 for family in families:
-                    counts[family] -= count
+                    if family in counts:
+                        counts[family] -= count
     return chosen
 
 
@@ -740,4 +791,21 @@ def _families(certification: Certification, parents: dict[str, str]) -> list[str
         parent = parents.get(code)
         if parent is not None and parent not in found:
             found.append(parent)
+    return found
+
+
+def is_bloc(text: str) -> bool:
+    """A text of one part (no separators) and at most ``LONG_TEXT`` characters."""
+    return len(text) <= LONG_TEXT and len([part for part in _PARTS.split(text) if part]) <= 1
+
+
+def _cooccurrence(targets: Sequence[Sequence[int]], n_families: int) -> Floats:
+    """Family × family: the share of the certifications holding the first (row) that also
+    hold the second; 0 on the diagonal."""
+    held = shares(targets, n_families)
+    held.data[:] = 1.0
+    together = (held.T @ held).toarray().astype(np.float32)
+    holders = np.diag(together).copy()
+    np.fill_diagonal(together, 0.0)
+    found: Floats = together / np.maximum(holders, 1.0)[:, None]
     return found
