@@ -501,6 +501,10 @@ def test_label_index_reads_character_trigrams_only_of_texts_to_spell():
     assert spelt[1].max() == 0
     plain, _ = index.search(["soudeur"], spelling=[False])
     assert plain[0, 0] == pytest.approx(1.0)
+    words = LabelIndex.build(labels, list(range(len(labels))), len(labels), words_only=True)
+    found, _ = words.search(["zoudeurr", "soudeur"])
+    assert found[0].max() == 0
+    assert found[1, 0] == pytest.approx(1.0)
 
 
 def test_occupations_esco_titles_join_the_family_they_match():

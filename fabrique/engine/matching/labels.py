@@ -221,9 +221,12 @@ class LabelIndex:
         *,
         weights: Sequence[float] | None = None,
         featurise: Featuriser = word_features,
+        words_only: bool = False,
     ) -> LabelIndex:
         """``owners`` must be sorted and give every entry at least one label. ``weights``
-        (default 1) scale each label's scores: weaker evidence."""
+        (default 1) scale each label's scores: weaker evidence. ``words_only``: no character
+        trigrams nor rewriting of query words (an index only read by its words is built in
+        less than half the time)."""
         # Each side of a gender pair is a row of its own, shown as the whole label.
         shown: list[str] = []
         texts: list[str] = []
@@ -245,7 +248,7 @@ class LabelIndex:
         if len(counts) != n_entries or np.any(counts == 0):
             raise ValueError("every entry needs at least one label")
         word_docs = [featurise(text) for text in texts]
-        char_docs = [char_features(text) for text in texts]
+        char_docs = [[] if words_only else char_features(text) for text in texts]
         words = Space.fit(featurise, word_docs)
         chars = Space.fit(char_features, char_docs, max_df=CHAR_MAX_DF)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
@@ -259,7 +262,7 @@ class LabelIndex:
             word_rows=sp.csr_matrix(words.vectorise_features(word_docs).T @ scale),
             chars=chars,
             char_rows=sp.csr_matrix(chars.vectorise_features(char_docs).T @ scale),
-            lexicon=Lexicon.fit(texts),
+            lexicon=Lexicon.fit([] if words_only else texts),
             weak_rows=np.flatnonzero(np.asarray(row_weights) < 1.0).astype(np.int64),
         )
 

@@ -316,7 +316,14 @@ class RomeOccupations:
         labels = [labels[i] for i in order]
         owners = [owners[i] for i in order]
         title_families = [int(fiche_family[o]) for o in owners]
-        titles = LabelIndex.build(labels, title_families, len(families), featurise=title_features)
+        # (With ESCO titles, this first index only places them: its words suffice.)
+        titles = LabelIndex.build(
+            labels,
+            title_families,
+            len(families),
+            featurise=title_features,
+            words_only=bool(esco_titles),
+        )
         title_fiche = np.asarray(owners, dtype=np.int64)
         if esco_titles:
             titles, title_fiche = _with_esco_titles(
