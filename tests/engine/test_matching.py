@@ -17,9 +17,11 @@ from fabrique.engine.matching.occupations import (
     RANK_POWERS,
     WEIGHTS,
     RomeOccupations,
+    _cooccurrence,
     bloc_gate,
     combine,
     covering,
+    is_bloc,
     rank_factors,
     ranks,
 )
@@ -450,6 +452,44 @@ def test_occupations_linear_component_ranks_a_clear_text_first(rome_matcher):
     title = rome_matcher.components(["TECHNICIEN MAINT INDUS H/F"])["linear"][0]
     assert rome_matcher.families[int(title.argmax())] == "I1304"
     assert title.max() > 2 * sorted(title)[-2]
+
+
+def test_cooccurrence_is_the_share_of_holders_listing_both():
+    found = _cooccurrence([(0, 1), (0,), (1, 2), (1,)], 4)
+    assert found[0].tolist() == [0.0, 0.5, 0.0, 0.0]  # half of 0's certifications list 1
+    assert found[1].tolist() == pytest.approx([1 / 3, 0.0, 1 / 3, 0.0])
+    assert found[2].tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert found[3].tolist() == [0.0] * 4  # held by none
+
+
+@pytest.fixture(scope="module")
+def welders_matcher() -> RomeOccupations:
+    """The small ROME, with welders' certifications that also list industrial maintenance."""
+    welders = [
+        Certification(f"RNCP{n}", ("Souder des tubes en acier", f"Souder {n}"), ("H2913", "I1304"))
+        for n in (4, 5)
+    ]
+    return RomeOccupations.build(small_rome(), [*small_certifications(), *welders])
+
+
+def test_occupations_raise_the_codes_listed_with_the_first_families(welders_matcher):
+    matcher = welders_matcher
+    total = np.zeros((1, len(matcher.families)), dtype=np.float32)
+    welding = matcher.families.index("H2913")
+    total[0, welding] = 1.0
+    held = matcher.held_with(total)
+    # Two of the three welders' certifications also list the industrial maintenance fiche.
+    assert matcher.families[int(held[0].argmax())] == "I1304"
+    assert held[0, welding] == 0.0
+
+
+def test_occupations_blocs_only_model_reads_single_blocs_only(welders_matcher):
+    bloc = "Souder des tubes en acier"
+    scores = welders_matcher.components([bloc, f"{bloc} ; Tenir les comptes", bloc * 8])
+    assert scores["bloc_linear"][0].max() > 0
+    assert scores["bloc_linear"][1:].max() == 0  # several parts, or a long text
+    assert is_bloc(bloc)
+    assert not is_bloc(f"{bloc} ; Tenir les comptes")
 
 
 def test_occupations_title_likeness_tells_titles_from_blocs(rome_matcher):

@@ -614,8 +614,8 @@ def bloc_gate(scores: dict[str, Floats], texts: Sequence[str], title_likeness: F
 
 def combine(scores: dict[str, Floats], texts: Sequence[str], gate: Floats) -> Floats:
     """Weighted mean of the scaled components plus the title bonus, in [0, 1]. The texts'
-    lengths and how much they read like a bloc (``bloc_gate``) set the linear model's
-    weight."""
+    lengths and how much they read like a bloc (``bloc_gate``) set the weights of the linear
+    model and of the blocs-only model."""
     total = np.zeros_like(scores["titles"])
     for name, weight in WEIGHTS.items():
         values = scores[name]
