@@ -53,7 +53,9 @@ class CommuneFactory(DjangoModelFactory):
         model = Commune
         django_get_or_create = ("insee_code",)
 
-    insee_code = factory.Sequence(lambda n: f"57{n % 1000:03d}")
+    # Above every code the tests write out ("57001", "57672"): get_or_create must never hand a
+    # test's own commune to an organisation or a person made for another purpose.
+    insee_code = factory.Sequence(lambda n: f"57{700 + n % 300:03d}")
     name = factory.Sequence(lambda n: f"Commune {n}")
     departement = factory.SubFactory(DepartementFactory)
     epci = factory.SubFactory(EPCIFactory)
