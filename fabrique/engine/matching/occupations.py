@@ -551,7 +551,11 @@ class RomeOccupations:
         gate = bloc_gate(scores, texts, likeness)
         total = combine(scores, texts, gate)
         short = np.asarray([len(text) <= LONG_TEXT for text in texts])[:, None]
-        total *= 1.0 + COOCCURRENCE_WEIGHT * gate * short * self.held_with(total)
+        raised = COOCCURRENCE_WEIGHT * gate * short
+        # (Only the texts it raises: whole certifications and job titles skip the product.)
+        rows = np.flatnonzero(raised[:, 0] > 0)
+        if len(rows):
+            total[rows] *= 1.0 + raised[rows] * self.held_with(total[rows])
         total *= rank_factors(scores, total, gate)
         # (Naive Bayes gives every family some probability: alone, it is no evidence.)
         evidence_found = np.zeros_like(total, dtype=bool)
