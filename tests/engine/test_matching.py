@@ -371,6 +371,15 @@ def test_split_is_deterministic_and_about_one_in_ten_for_dev():
     assert 0.08 < parts.count(evaluation.HELD_OUT) / len(parts) < 0.12
 
 
+def test_finer_folds_divide_the_ten_folds():
+    numbers = [f"RNCP{i}" for i in range(2000)]
+    for number in numbers:
+        assert evaluation.fold_of(number, 20) % 10 == evaluation.fold_of(number)
+        assert evaluation.fold_of(number, 5) == evaluation.fold_of(number) % 5
+    sizes = [sum(evaluation.fold_of(n, 20) == f for n in numbers) for f in range(20)]
+    assert min(sizes) > 60 and max(sizes) < 140
+
+
 def test_hits_and_folding():
     parents = {"I1332": "I1304"}
     ranked = [evaluation.fold_codes(["I1332", "I1304", "H2913"], parents)]

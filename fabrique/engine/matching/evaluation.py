@@ -44,9 +44,11 @@ AD_SUFFIXES = ("H/F", "F/H", "- CDI", "(H/F) CDI", "- CDD 6 mois", "H/F - Intér
 FOLDS = 10
 
 
-def fold_of(identifier: str) -> int:
-    """One of ``FOLDS`` parts, from a hash of the identifier (0: ``dev``, 1: ``held-out``)."""
-    return int(hashlib.sha256(identifier.encode()).hexdigest(), 16) % FOLDS
+def fold_of(identifier: str, folds: int = FOLDS) -> int:
+    """One of ``folds`` parts, from a hash of the identifier (with ``FOLDS`` parts, 0 is
+    ``dev`` and 1 ``held-out``). Twenty parts divide each of the ten in two: part ``i`` of
+    twenty lies in part ``i % 10`` of ten."""
+    return int(hashlib.sha256(identifier.encode()).hexdigest(), 16) % folds
 
 
 def part_of(identifier: str) -> str:
