@@ -15,7 +15,7 @@ in the index and left out of it.
 
 --cross-validate adds a figure closer to what an index built on all the shipped data does on
 certifications it has never seen, over all of them rather than one in ten: ten-fold
-cross-validation, each tenth answered by an index built on the other nine (about 3 minutes,
+cross-validation, each tenth answered by an index built on the other nine (about 4 minutes,
 two folds at a time). --cross-validate=20 builds each index on 19 parts in 20, nearer to the
 production index, which is built on all of them; --cross-validate=5 on 4 in 5. Read together,
 they say how the figures grow with the supervision (a learning curve).
@@ -227,7 +227,12 @@ def main() -> None:
     print(f"certifications with blocs and ROME codes: {len(certifications)}, train {len(train)}")
 
     matcher, wall, cpu = timed(lambda: RomeOccupations.build(rome, train, esco_titles))
-    print(f"index build (train supervision): {wall:.1f} s wall, {cpu:.1f} s CPU")
+    # (The only process this one has started so far fitted the linear model beside it.)
+    fitting_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"index build (train supervision): {wall:.1f} s wall, {cpu:.1f} s CPU in this process "
+        f"(the linear model fitted in a second process, peak {fitting_peak:.0f} MB)"
+    )
 
     for part in (evaluation.DEV,) if dev_only else (evaluation.DEV, evaluation.HELD_OUT):
         chosen = [c for c in certifications if parts[c.number] == part]
@@ -278,7 +283,10 @@ def main() -> None:
         f" (the same appellations without noise: first {evaluation.hits(clean, gold, 1):.3f})"
     )
     full, wall, cpu = timed(lambda: RomeOccupations.build(rome, certifications, esco_titles))
-    print(f"production index build (all supervision): {wall:.1f} s wall, {cpu:.1f} s CPU")
+    print(
+        f"production index build (all supervision): {wall:.1f} s wall, "
+        f"{cpu:.1f} s CPU in this process"
+    )
     found = first_fiches(full, noisy, parents, 1)
     print(
         f"the same noisy titles, appellations in the index: right fiche first "
@@ -297,7 +305,10 @@ def main() -> None:
     esco_titles_figures()
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory: {peak:.0f} MB")
+    print(
+        f"peak memory: {peak:.0f} MB in this process; with the fitting process beside it, "
+        f"at most {peak + fitting_peak:.0f} MB"
+    )
     for argument in sys.argv[1:]:
         if argument.startswith("--cross-validate"):
             _, _, count = argument.partition("=")

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import sys
+import unicodedata
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fabrique.engine.matching import evaluation
+from fabrique.engine.matching.aside import FitAside
 from fabrique.engine.matching.bayes import NaiveBayes
 from fabrique.engine.matching.concepts import ConceptMatcher, segments
 from fabrique.engine.matching.labels import HEAD_REPEAT, LabelIndex, Lexicon, title_features
@@ -377,7 +384,8 @@ def test_finer_folds_divide_the_ten_folds():
         assert evaluation.fold_of(number, 20) % 10 == evaluation.fold_of(number)
         assert evaluation.fold_of(number, 5) == evaluation.fold_of(number) % 5
     sizes = [sum(evaluation.fold_of(n, 20) == f for n in numbers) for f in range(20)]
-    assert min(sizes) > 60 and max(sizes) < 140
+    assert min(sizes) > 60
+    assert max(sizes) < 140
 
 
 def test_hits_and_folding():
@@ -406,6 +414,69 @@ def test_linear_model_learns_its_examples_and_stays_sparse():
     assert not scores[2].any()  # no known feature: no evidence at all
     assert model.weights.shape == (space.size, 3)
     assert model.weights.nnz < space.size * 3
+
+
+def _linear_examples():
+    space = Space.fit(word_features, [word_features(t) for t in LINEAR_EXAMPLES])
+    return space.vectorise(list(LINEAR_EXAMPLES)), list(LINEAR_EXAMPLES.values())
+
+
+def test_linear_model_fitted_in_a_second_process_is_the_one_fitted_here():
+    rows, targets = _linear_examples()
+    here = LinearModel.fit(rows, targets, 3)
+    fitting = FitAside(rows, targets, 3)
+    assert fitting.aside
+    path = fitting._path
+    assert path is not None
+    assert os.path.exists(path)
+    aside = fitting.result()
+    assert not fitting.aside
+    assert not os.path.exists(path)
+    assert aside.weights.nnz == here.weights.nnz > 0
+    assert (aside.weights != here.weights).nnz == 0
+    assert np.array_equal(aside.bias, here.bias)
+
+
+@pytest.mark.parametrize("executable", ["/nonexistent/python", shutil.which("false")])
+def test_linear_model_is_fitted_here_when_the_second_process_fails(monkeypatch, executable):
+    rows, targets = _linear_examples()
+    here = LinearModel.fit(rows, targets, 3)
+    monkeypatch.setattr(sys, "executable", executable)
+    fitting = FitAside(rows, targets, 3)
+    model = fitting.result()
+    assert (model.weights != here.weights).nnz == 0
+    assert fitting._path is None
+
+
+def test_fitting_aside_can_be_given_up():
+    rows, targets = _linear_examples()
+    fitting = FitAside(rows, targets, 3)
+    path = fitting._path
+    fitting.close()
+    assert not fitting.aside
+    assert path is not None
+    assert not os.path.exists(path)
+
+
+def _fold_reference(text: str) -> str:
+    """Every combining mark of the decomposed text removed one character at a time."""
+    text = text.translate(str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}))
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[^0-9a-z]+", " ", kept.lower()).strip()
+
+
+def test_fold_removes_accents_and_ligatures_as_unicode_decomposition_does():
+    # (U+034F, the grapheme joiner, is no combining mark: a word break, as punctuation is.)
+    for text in ["Électricien·ne d\u2019équipements — Œuvre", "Straße", "e\u034f\u0301x", "ǅ ﬁ Å"]:
+        assert fold(text) == _fold_reference(text)
+    assert fold("e\u034f\u0301x") == "e x"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FFF), max_size=12))
+def test_fold_matches_the_reference_on_any_text(text):
+    assert fold(text) == _fold_reference(text)
 
 
 def test_naive_bayes_learns_its_examples_and_is_uniform_without_evidence():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from fabrique.engine.matching.vectors import Floats
+from fabrique.engine.matching.vectors import Floats, Ints
 
 EPOCHS = 5
 LEARNING_RATE = 0.15
@@ -54,8 +54,8 @@ class LinearModel:
         counts = np.bincount(examples.indices, minlength=n_features)
         used = np.flatnonzero(counts >= MIN_EXAMPLES)
         examples = sp.csr_matrix(examples[:, used])
-        # Each example's target, a row of a sparse examples × classes matrix (made dense one
-        # mini-batch at a time: dense for all examples, it would take hundreds of megabytes).
+        # Each example's target, a row of a sparse examples × classes matrix (dense for all
+        # examples, it would take hundreds of megabytes).
         goals = shares([targets[i] for i in kept], n_classes)
         weights = np.zeros((len(used), n_classes), dtype=np.float32)
         bias = np.zeros(n_classes, dtype=np.float32)
@@ -64,7 +64,8 @@ class LinearModel:
         bias_history = np.full(n_classes, 1e-3, dtype=np.float32)
         rng = np.random.default_rng(seed)
         order = rng.permutation(len(kept))
-        batches: list[tuple[np.ndarray, sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]] = []
+        batches: list[tuple[np.ndarray, sp.csr_matrix, sp.csr_matrix, tuple[Ints, Ints, Floats]]]
+        batches = []
         for start in range(0, len(kept), batch):
             chosen = order[start : start + batch]
             block = examples[chosen]
@@ -73,16 +74,22 @@ class LinearModel:
                 (block.data, inverse.astype(np.int32), block.indptr),
                 shape=(len(chosen), len(columns)),
             )
-            batches.append((columns, compact, sp.csr_matrix(compact.T), goals[chosen]))
+            # (The batch's targets as (row, class, share) entries, taken from the
+            # probabilities in place: no dense targets at all.)
+            goal = sp.coo_matrix(goals[chosen])
+            entries = (goal.row.astype(np.intp), goal.col.astype(np.intp), goal.data)
+            batches.append((columns, compact, sp.csr_matrix(compact.T), entries))
         for _ in range(epochs):
             for index in rng.permutation(len(batches)):
-                columns, compact, transposed, goal = batches[index]
-                local = weights[columns]
+                columns, compact, transposed, (goal_rows, goal_classes, goal_shares) = batches[
+                    index
+                ]
+                local = np.take(weights, columns, axis=0)
                 logits = np.asarray(compact @ local) + bias
                 logits -= logits.max(axis=1, keepdims=True)
-                probabilities = np.exp(logits)
-                probabilities /= probabilities.sum(axis=1, keepdims=True)
-                error = probabilities - goal.toarray()
+                error = np.exp(logits)
+                error /= error.sum(axis=1, keepdims=True)
+                error[goal_rows, goal_classes] -= goal_shares
                 gradient = np.asarray(transposed @ error)
                 bias_gradient = error.sum(axis=0)
                 feature_history[columns] += np.einsum("ij,ij->i", gradient, gradient) / n_classes

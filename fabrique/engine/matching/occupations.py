@@ -60,6 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from fabrique.engine.matching.aside import FitAside
 from fabrique.engine.matching.bayes import NaiveBayes
 from fabrique.engine.matching.labels import TITLE_CHARS, LabelIndex, title_features
 from fabrique.engine.matching.linear import LinearModel, shares
@@ -140,6 +141,8 @@ BLOC_LINEAR_FLOOR = 0.01
 # also hold it, scaled by its best value.
 COOCCURRENCE_WEIGHT = 0.2
 BLOC_NEIGHBOURS = 40
+# With at least this many examples, the linear model is fitted in a second process.
+ASIDE_EXAMPLES = 20_000
 # A compétence or savoir of at most this many families is an example for the linear model.
 SKILL_EXAMPLE_FAMILIES = 10
 CERTIFICATION_NEIGHBOURS = 20
@@ -316,25 +319,6 @@ class RomeOccupations:
         labels = [labels[i] for i in order]
         owners = [owners[i] for i in order]
         title_families = [int(fiche_family[o]) for o in owners]
-        # (With ESCO titles, this first index only places them: its words suffice.)
-        titles = LabelIndex.build(
-            labels,
-            title_families,
-            len(families),
-            featurise=title_features,
-            words_only=bool(esco_titles),
-        )
-        title_fiche = np.asarray(owners, dtype=np.int64)
-        if esco_titles:
-            titles, title_fiche = _with_esco_titles(
-                titles,
-                labels,
-                title_families,
-                owners,
-                esco_titles,
-                family_fiche=[position[code] for code in families],
-            )
-
         documents: dict[str, list[list[str]]] = {
             name: [[] for _ in families] for name in ("labels", "skills", "texts")
         }
@@ -369,8 +353,6 @@ class RomeOccupations:
             for certification in certifications
         ]
         certified = [(c, targets) for c, targets in certified if targets]
-        known_blocs = _known_blocs(certified)
-        generic = _generic(known_blocs)
         bloc_texts = [bloc for c, _ in certified for bloc in c.blocs]
         bloc_targets = [targets for c, targets in certified for _ in c.blocs]
         bloc_features = [features(text) for text in bloc_texts]
@@ -379,23 +361,7 @@ class RomeOccupations:
         ]
         all_documents = [doc for docs in documents.values() for doc in docs]
         space = Space.fit(word_features, all_documents + bloc_features + certification_features)
-        fields = {
-            name: space.vectorise_features(docs).T.tocsr() for name, docs in documents.items()
-        }
         n = len(families)
-        bloc_groups = [i for i, (c, _) in enumerate(certified) for _ in c.blocs]
-        blocs = Neighbours.build(
-            space, bloc_features, bloc_texts, bloc_targets, n, BLOC_NEIGHBOURS, bloc_groups
-        )
-        certification_texts = [" ; ".join(c.blocs) for c, _ in certified]
-        by_certification = Neighbours.build(
-            space,
-            certification_features,
-            certification_texts,
-            [targets for _, targets in certified],
-            n,
-            CERTIFICATION_NEIGHBOURS,
-        )
         prior = np.zeros(n, dtype=np.float32)
         for _, targets in certified:
             for family in set(targets):
@@ -420,9 +386,53 @@ class RomeOccupations:
             *(held for _, held in specific_skills),
         ]
         example_rows = space.vectorise_features(examples)
-        linear = LinearModel.fit(example_rows, example_targets, n)
-        bayes = NaiveBayes.fit(example_rows, example_targets, n)
-        bloc_linear = LinearModel.fit(example_rows[: len(bloc_texts)], bloc_targets, n)
+        # The linear model's fit takes the longest: with enough examples, a second process
+        # fits it while this one builds the rest (the same model either way).
+        fitting = FitAside(example_rows, example_targets, n, aside=len(examples) >= ASIDE_EXAMPLES)
+        try:
+            known_blocs = _known_blocs(certified)
+            generic = _generic(known_blocs)
+            fields = {
+                name: space.vectorise_features(docs).T.tocsr() for name, docs in documents.items()
+            }
+            bloc_groups = [i for i, (c, _) in enumerate(certified) for _ in c.blocs]
+            blocs = Neighbours.build(
+                space, bloc_features, bloc_texts, bloc_targets, n, BLOC_NEIGHBOURS, bloc_groups
+            )
+            certification_texts = [" ; ".join(c.blocs) for c, _ in certified]
+            by_certification = Neighbours.build(
+                space,
+                certification_features,
+                certification_texts,
+                [targets for _, targets in certified],
+                n,
+                CERTIFICATION_NEIGHBOURS,
+            )
+            # (With ESCO titles, this first index only places them: its words suffice.)
+            titles = LabelIndex.build(
+                labels,
+                title_families,
+                len(families),
+                featurise=title_features,
+                words_only=bool(esco_titles),
+            )
+            title_fiche = np.asarray(owners, dtype=np.int64)
+            if esco_titles:
+                titles, title_fiche = _with_esco_titles(
+                    titles,
+                    labels,
+                    title_families,
+                    owners,
+                    esco_titles,
+                    family_fiche=[position[code] for code in families],
+                )
+            bayes = NaiveBayes.fit(example_rows, example_targets, n)
+            bloc_linear = LinearModel.fit(example_rows[: len(bloc_texts)], bloc_targets, n)
+            cooccurrence = _cooccurrence([targets for _, targets in certified], n)
+            title_odds = _title_odds(labels, bloc_texts)
+            linear = fitting.result()
+        finally:
+            fitting.close()
         family_fiche = np.asarray([position[code] for code in families], dtype=np.int64)
         return cls(
             codes=codes,
@@ -440,8 +450,8 @@ class RomeOccupations:
             linear=linear,
             bayes=bayes,
             bloc_linear=bloc_linear,
-            cooccurrence=_cooccurrence([targets for _, targets in certified], n),
-            title_odds=_title_odds(labels, bloc_texts),
+            cooccurrence=cooccurrence,
+            title_odds=title_odds,
             known_blocs=known_blocs,
             generic_blocs=generic,
             generic_starts=_starts(generic),
