@@ -6,8 +6,11 @@
   skips into failures, so that CI cannot pass without running them.
 """
 
+import fcntl
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -61,12 +64,56 @@ def module_transaction(django_db_setup, django_db_blocker) -> Iterator[None]:
             atomic.__exit__(None, None, None)
 
 
+MatcherIndexes = Callable[..., None]
+
+
 @pytest.fixture(scope="session")
-def matcher_ready() -> None:
+def matcher_indexes() -> MatcherIndexes:
+    """``seed(var_dir, (kind, scheme), ...)`` puts into ``var_dir / "matching"`` the text
+    matcher's indexes of the pairs given, as a process of the platform with that var
+    directory would find them built. They are built once for every test session of the
+    checkout, in its own ``var/matching`` (where a development server keeps them, keyed on the
+    shipped data and the matcher's code), one test process at a time."""
+    from django.conf import settings
+
+    from fabrique.engine.matching import index as engine
+
+    data_dir = Path(settings.DATA_DIR)
+    shared = Path(settings.VAR_DIR) / "matching"
+    key = engine.cache_key(data_dir)
+
+    def seed(var_dir: Path, *pairs: tuple[engine.Kind, engine.Scheme]) -> None:
+        shared.mkdir(parents=True, exist_ok=True)
+        with (shared / ".build.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            for kind, scheme in pairs:
+                if not engine.cache_path(kind, scheme, shared, key).exists():
+                    engine.load_or_build(kind, scheme, data_dir, shared, key=key)
+        target = var_dir / "matching"
+        target.mkdir(parents=True, exist_ok=True)
+        for kind, scheme in pairs:
+            source = engine.cache_path(kind, scheme, shared, key)
+            copy = engine.cache_path(kind, scheme, target, key)
+            if copy.exists():  # (this var directory is the shared one, or seeded before)
+                continue
+            try:
+                os.link(source, copy)  # (indexes are replaced, never written in place)
+            except OSError:
+                shutil.copyfile(source, copy)
+
+    return seed
+
+
+@pytest.fixture(scope="session")
+def matcher_ready(matcher_indexes) -> None:
     """The text matcher's ROME indexes, loaded in this process (built first if var/ has none),
     so that a test of a page does not wait for a build."""
+    from django.conf import settings
+
     from fabrique.referentials import matching
 
+    shared = Path(settings.VAR_DIR)
+    matcher_indexes(shared, ("occupations", "rome"), ("skills", "rome"))
     matching.occupations([""], scheme="rome", top=1)
     matching.skills([""], scheme="rome", top=1)
 

@@ -314,16 +314,14 @@ def test_rows_contradicting_each_other_are_refused(client, world, make_member):
 
 
 def test_a_label_is_resolved_by_the_text_matcher_when_its_index_is_ready(
-    client, world, make_member, settings, tmp_path, monkeypatch
+    client, world, make_member, settings, tmp_path, monkeypatch, matcher_indexes
 ):
-    from fabrique.engine.matching import index as engine
-
     settings.VAR_DIR = tmp_path
     monkeypatch.setattr(matching, "_loaded", {})
     monkeypatch.setattr(matching, "_key", None)
-    engine.load_or_build(
-        "occupations", "rome", settings.DATA_DIR, matching.cache_dir(), key=matching._cache_key()
-    )
+    assert not matching.ready("occupations", "rome")
+    matcher_indexes(tmp_path, ("occupations", "rome"))
+    assert matching.ready("occupations", "rome")
     OccupationFactory(code="D1102", label="Boulangerie - viennoiserie")
     client.force_login(make_member(Role.COMPANY_CONTACT, world["company"]))
 

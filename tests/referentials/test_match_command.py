@@ -1,7 +1,7 @@
 """``fabrique match``: the JSON-lines contract, on the real shipped référentiels.
 
-The indexes are built once per test session into a temporary var directory, which every
-command run here reads.
+The indexes are built once for the checkout's test sessions and put in a temporary var
+directory, which every command run here reads.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from fabrique.engine.matching import index as engine
 
@@ -28,13 +27,9 @@ ROME_QUERIES = [
 
 
 @pytest.fixture(scope="session")
-def var_dir(tmp_path_factory) -> Path:
+def var_dir(tmp_path_factory, matcher_indexes) -> Path:
     var = tmp_path_factory.mktemp("var")
-    data_dir = Path(settings.DATA_DIR)
-    key = engine.cache_key(data_dir)
-    for kind in engine.KINDS:
-        for scheme in engine.SCHEMES:
-            engine.load_or_build(kind, scheme, data_dir, var / "matching", key=key)
+    matcher_indexes(var, *((kind, scheme) for kind in engine.KINDS for scheme in engine.SCHEMES))
     return var
 
 
