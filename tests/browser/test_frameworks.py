@@ -2,6 +2,8 @@
 suggested by the matcher (the real one, built from the shipped référentiel files), then
 publishes it. Each page passes the basic accessibility audit, without a console error."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -25,9 +27,10 @@ def coordinator(make_member):
 
 
 @pytest.fixture
-def warm_matcher():
+def warm_matcher(matcher_indexes, settings):
     """The matcher's indexes loaded before the journey (built on first use, which may take
     longer than a click may wait)."""
+    matcher_indexes(Path(settings.VAR_DIR), *(("skills", scheme) for scheme in matching.SCHEMES))
     for scheme in matching.SCHEMES:
         matching.skills(["atelier"], scheme=scheme, top=1)
 

@@ -178,7 +178,7 @@ def test_corrected_query_replaces_words_no_label_begins_with(welders, typed, cor
     assert corrected_query(typed, search.OCCUPATIONS) == corrected
 
 
-def test_approximate_search_adds_what_the_matcher_proposes():
+def test_approximate_search_adds_what_the_matcher_proposes(matcher_ready):
     # The matcher reads the shipped ROME files: the database holds its best answer only.
     query = "soudure a l arc"
     best = matching.occupations([query], scheme="rome")[0][0]

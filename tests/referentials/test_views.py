@@ -373,7 +373,7 @@ def test_occupation_page_does_not_compare_with_someone_not_visible(client, make_
 
 
 @pytest.fixture
-def real_codes():
+def real_codes(matcher_ready):
     """Rows keyed on real ROME codes, so that the matcher's answers (from the shipped files)
     are in the database: the fiche H2913 and the savoir-faire 481442."""
     occupation = OccupationFactory(code="H2913", label="Soudeur / Soudeuse")
