@@ -491,9 +491,12 @@ class RomeOccupations:
             queries = sp.csr_matrix(queries[rows])
         scores["linear"] = self.linear.scores(queries)
         scores["bayes"] = self.bayes.scores(queries)
-        scores["bloc_linear"] = self.bloc_linear.scores(queries)
-        # (A model of single blocs says nothing of longer texts, nor of several parts.)
-        scores["bloc_linear"][[not is_bloc(text) for text in texts]] = 0.0
+        # (A model of single blocs says nothing of longer texts, nor of several parts: it
+        # reads the blocs only.)
+        scores["bloc_linear"] = np.zeros_like(scores["linear"])
+        blocs = [i for i, text in enumerate(texts) if is_bloc(text)]
+        if blocs:
+            scores["bloc_linear"][blocs] = self.bloc_linear.scores(sp.csr_matrix(queries[blocs]))
         return scores, title_rows, bloc_ids, bloc_weights
 
     def title_likeness(self, texts: Sequence[str]) -> Floats:
