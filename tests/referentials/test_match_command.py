@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,48 @@ def test_facade_reads_the_same_cache(var_dir, settings):
     assert found[0][0].code == "D1102"
     assert found[1] == []
     assert matching.skills(["Techniques de soudage"], top=1)[0][0].label == "Techniques de soudage"
+
+
+def test_workers_answer_as_one_process_does_in_order(var_dir):
+    # More lines than one batch, so that several processes share them.
+    blocs = [f"{query} {n}" for n in range(150) for query in ROME_QUERIES]
+    lines = _lines(blocs)
+    alone = run(var_dir, ["occupations", "--top", "3", "--workers", "1"], lines)
+    shared = run(var_dir, ["occupations", "--top", "3", "--workers", "2"], lines)
+    assert answers(shared) == answers(alone)
+    assert [a["query"] for a in answers(shared)] == blocs
+
+
+def test_workers_answer_each_line_before_the_next_is_written(var_dir):
+    env = {**os.environ, "FABRIQUE_VAR_DIR": str(var_dir), "FABRIQUE_MODE": "test"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    command = [sys.executable, "-m", "fabrique", "match", "occupations", "--top", "1"]
+    with subprocess.Popen(
+        [*command, "--workers", "2"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        for query, code in (("soudeur", "H2913"), ("boulanger", "D1102")):
+            process.stdin.write(f"{query}\n".encode())
+            process.stdin.flush()
+            ready, _, _ = select.select([process.stdout], [], [], 60)
+            assert ready, f"no answer to {query!r} while the input waits"
+            answer = json.loads(process.stdout.readline())
+            assert answer["query"] == query
+            assert answer["matches"][0]["code"] == code
+        process.stdin.close()
+        assert process.wait(timeout=60) == 0
+
+
+def test_non_utf8_line_with_workers_answers_the_lines_before_it(var_dir):
+    lines = _lines(["soudeur"] * 600) + b"\xff oops\nboulanger\n"
+    result = run(var_dir, ["occupations", "--top", "1", "--workers", "2"], lines)
+    assert result.returncode != 0
+    assert "line 601" in result.stderr.decode()
+    assert len(result.stdout.decode().splitlines()) == 600
+
+
+def test_workers_must_be_positive(var_dir):
+    result = run(var_dir, ["occupations", "--workers", "0"], b"soudeur\n")
+    assert result.returncode != 0
+    assert "--workers" in result.stderr.decode()
