@@ -15,6 +15,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+# (BASE_DIR and DATA_DIR are settings too.)
+from fabrique.paths import BASE_DIR, DATA_DIR, PACKAGE_DIR, VAR_DIR  # noqa: F401
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -26,11 +29,6 @@ def env_bool(name: str, default: bool = False) -> bool:
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-BASE_DIR = PACKAGE_DIR.parent
-VAR_DIR = Path(os.environ.get("FABRIQUE_VAR_DIR", BASE_DIR / "var")).resolve()
-DATA_DIR = PACKAGE_DIR / "data"
 
 MODE = os.environ.get("FABRIQUE_MODE", "production")
 if MODE not in {"production", "demo", "test"}:

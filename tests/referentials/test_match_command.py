@@ -180,3 +180,32 @@ def test_workers_must_be_positive(var_dir):
     result = run(var_dir, ["occupations", "--workers", "0"], b"soudeur\n")
     assert result.returncode != 0
     assert "--workers" in result.stderr.decode()
+
+
+def test_django_command_answers_as_the_light_one(var_dir):
+    env = {
+        **os.environ,
+        "FABRIQUE_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "fabrique.settings_test",
+    }
+    lines = _lines(["soudeur", "", "boulanger"])
+    through_django = subprocess.run(
+        [sys.executable, "-m", "django", "match", "occupations", "--top", "2"],
+        input=lines,
+        capture_output=True,
+        env=env,
+        timeout=240,
+        check=False,
+    )
+    light = run(var_dir, ["occupations", "--top", "2"], lines)
+    assert answers(through_django) == answers(light)
+    refused = subprocess.run(
+        [sys.executable, "-m", "django", "match", "occupations"],
+        input=b"\xff\n",
+        capture_output=True,
+        env=env,
+        timeout=240,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert "line 1 is not valid UTF-8" in refused.stderr.decode()

@@ -670,11 +670,20 @@ def rank_factors(scores: dict[str, Floats], total: Floats, gate: Floats) -> Floa
 def ranks(values: Floats, columns: Ints) -> Floats:
     """The rank in its row of each entry asked (``columns``, per row), best first from 0: how
     many entries of the row are higher (equal entries share a rank)."""
+    width = values.shape[1]
     ordered = np.sort(values, axis=1)
     asked = np.take_along_axis(values, columns, axis=1)
-    found = np.empty(asked.shape, dtype=np.float32)
-    for row in range(values.shape[0]):
-        found[row] = values.shape[1] - np.searchsorted(ordered[row], asked[row], side="right")
+    # Binary search of every row at once: how many entries of the row are at most the one
+    # asked, found a power of two at a time.
+    at_most = np.zeros(asked.shape, dtype=np.int64)
+    step = 1 << max(0, width.bit_length() - 1)
+    while step:
+        further = at_most + step
+        inside = further <= width
+        looked = np.take_along_axis(ordered, np.minimum(further, width) - 1, axis=1)
+        at_most = np.where(inside & (looked <= asked), further, at_most)
+        step >>= 1
+    found: Floats = (width - at_most).astype(np.float32)
     return found
 
 
