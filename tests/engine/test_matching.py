@@ -627,6 +627,26 @@ def test_label_index_reads_character_trigrams_only_of_texts_to_spell():
     assert found[1, 0] == pytest.approx(1.0)
 
 
+def test_label_index_reads_trigrams_of_texts_of_known_words_unless_typos_only():
+    labels = ["soudeur", "macon", "boulanger", "comptable", "cariste", "plombier", "menuisier"]
+    labels += ["peintre", "couvreur", "charpentier", "infirmier", "serveur", "soudure laser"]
+    # (Enough labels that the trigrams the two share are not too common to be read.)
+    labels += ["vendeur", "jardinier", "facteur", "pompier", "libraire", "fleuriste", "tailleur"]
+    labels += ["garagiste", "bijoutier", "horloger", "potier", "vitrier", "tapissier"]
+    index = LabelIndex.build(labels, list(range(len(labels))), len(labels))
+    # Every word known: its trigrams also find "soudure laser", unless they are read for
+    # typos only.
+    found, _ = index.search(["soudeur", "soudeur"], typos_only=[False, True])
+    assert found[0, 12] > 0
+    assert found[1, 12] == 0
+    assert found[1, 0] == pytest.approx(1.0)
+    # A word no label has (a typo) is read by its trigrams all the same.
+    typo, _ = index.search(["zoudeurr"], typos_only=[True])
+    assert typo[0, 0] > 0
+    assert index.lexicon.knows_all("le soudeur h f 35")
+    assert not index.lexicon.knows_all("zoudeurr")
+
+
 def test_occupations_esco_titles_join_the_family_they_match():
     esco = [
         ("soudeur/soudeuse", "soudeur TIG", "braseur"),

@@ -157,6 +157,17 @@ class Lexicon:
         rewritten.extend(self.spelt_acronyms([found.rsplit(" ", 1)[-1] for found in rewritten]))
         return " ".join(rewritten)
 
+    def knows_all(self, rewritten: str) -> bool:
+        """Whether every meaningful word of a rewritten text is a word of the labels."""
+        return all(
+            word in self.frequency
+            for word in rewritten.split()
+            if len(word) > 1
+            and word not in STOP_WORDS
+            and word not in AD_NOISE
+            and not word.isdigit()
+        )
+
     def spelt_acronyms(self, words: Sequence[str]) -> list[str]:
         """The acronyms defined by labels that the initials of consecutive meaningful
         ``words`` (folded) spell, when one of those words is a word of a label defining it."""
@@ -271,14 +282,18 @@ class LabelIndex:
         return len(self.starts)
 
     def search(
-        self, texts: Sequence[str], spelling: Sequence[bool] | None = None
+        self,
+        texts: Sequence[str],
+        spelling: Sequence[bool] | None = None,
+        typos_only: Sequence[bool] | None = None,
     ) -> tuple[Floats, Floats]:
         """Per text: the best label score in [0, 1] of each entry, and the score of each label
         (for evidence). Texts longer than ``SHORT_QUERY_CHARS`` are texts rather than titles:
         read with ``word_features`` (not the index's own featuriser, which may add title
         features), and the labels of weight under 1 do not score them. Texts of at most
         ``TITLE_CHARS`` are also read by their character trigrams, unless ``spelling`` (a flag
-        per text) says otherwise."""
+        per text) says otherwise, or ``typos_only`` (a flag per text) says to do so only when
+        one of its words is in no label."""
         short = [len(text) <= SHORT_QUERY_CHARS for text in texts]
         prepared = [
             self.lexicon.rewrite(text) if is_short else text
@@ -293,7 +308,11 @@ class LabelIndex:
         spelt = [
             i
             for i, text in enumerate(texts)
-            if len(text) <= TITLE_CHARS and (spelling is None or spelling[i])
+            if len(text) <= TITLE_CHARS
+            and (spelling is None or spelling[i])
+            and not (
+                typos_only is not None and typos_only[i] and self.lexicon.knows_all(prepared[i])
+            )
         ]
         by_char = self.chars.vectorise([prepared[i] for i in spelt])
         # A title whose every trigram is too common is matched by its words alone.

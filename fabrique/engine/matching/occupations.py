@@ -114,6 +114,8 @@ TITLE_ODDS_GATE = (-6.0, -2.0)
 # Texts whose stems' log odds (as above) are at most this read as blocs: the title index does
 # not read their character trigrams (typos are for job titles, and the trigrams cost most).
 SPELLING_ODDS = -6.0
+# Up to this, only those with a word that no title has (a typo) are.
+TYPO_ODDS = -2.0
 # Each component also says where it ranks a family among all of them: a family's blended score
 # is multiplied by (1 + its rank in the component) ** -power (rank 0 for the component's best,
 # ties sharing the better rank), on texts read as blocs (the powers are scaled by the linear
@@ -474,7 +476,10 @@ class RomeOccupations:
         scores: dict[str, Floats] = {}
         # Texts that read as blocs are not looked at for typos.
         spelling = title_likeness > SPELLING_ODDS
-        scores["titles"], title_rows = self.titles.search(texts, spelling.tolist())
+        typos_only = title_likeness <= TYPO_ODDS
+        scores["titles"], title_rows = self.titles.search(
+            texts, spelling.tolist(), typos_only.tolist()
+        )
         for name, matrix in self.fields.items():
             scores[name] = (queries @ matrix).toarray()
         scores["blocs"], bloc_ids, bloc_weights = self.blocs.votes(queries, exclude)
