@@ -23,6 +23,7 @@ from fabrique.engine.matching.normalise import gender_variants, stem, terms
 from fabrique.engine.matching.occupations import (
     RANK_POWERS,
     WEIGHTS,
+    Holders,
     RomeOccupations,
     _cooccurrence,
     bloc_gate,
@@ -204,6 +205,20 @@ def test_covering_picks_what_covers_most_sets_not_yet_covered():
     assert covering(close, np.asarray([0, 0, 1, 0], dtype=np.float32), top=3) == [3, 2, 1]
     # Far apart: the shares do.
     assert covering([((1,), 60), ((2,), 40)], np.asarray([0, 0, 1], dtype=np.float32), 2) == [1, 2]
+    # Prepared holders answer as the sets do, again and again.
+    holders = Holders.of(sets)
+    assert holders.counts == {1: 2, 2: 3, 3: 1, 4: 3}
+    assert holders.total == 6
+    assert covering(holders, scores, top=5) == covering(holders, scores, top=5) == [2, 4, 1]
+
+
+def test_occupations_prepare_the_holders_of_a_known_bloc_once(rome_matcher):
+    key = next(iter(rome_matcher.known_blocs))
+    found = rome_matcher.holders(key)
+    assert found is not None
+    assert found is rome_matcher.holders(key)
+    assert found.sets == rome_matcher.known_blocs[key]
+    assert rome_matcher.holders("no bloc says this") is None
 
 
 GENERIC = "Communiquer avec les clients"

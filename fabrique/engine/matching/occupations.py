@@ -55,7 +55,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -168,6 +168,7 @@ COVERING_BLEND = 0.03
 # In a text without separators, only generic blocs of at least this many words are looked for
 # ("Anglais" alone is too often a word of a specific bloc).
 GENERIC_SPAN_WORDS = 2
+MEMO_HOLDERS = 20_000
 _PARTS = re.compile(r"\s*(?:;|\||\n|\r|•)\s*")
 
 
@@ -285,6 +286,11 @@ class RomeOccupations:
     # The first two words of each generic bloc of GENERIC_SPAN_WORDS words or more → the
     # lengths in words of those blocs, longest first (to find them in a text without separators).
     generic_starts: dict[str, tuple[int, ...]]
+    # ``holders()`` already prepared in this process (not kept on disk).
+    _holders: dict[str, Holders] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_holders": {}}
 
     @classmethod
     def build(
@@ -504,6 +510,19 @@ class RomeOccupations:
             scores["bloc_linear"][blocs] = self.bloc_linear.scores(sp.csr_matrix(queries[blocs]))
         return scores, title_rows, bloc_ids, bloc_weights
 
+    def holders(self, key: str) -> Holders | None:
+        """The certifications that hold the bloc of ``bloc_key`` ``key``, if any (prepared once
+        per process: generic blocs come back again and again)."""
+        sets = self.known_blocs.get(key)
+        if not sets:
+            return None
+        found = self._holders.get(key)
+        if found is None or found.sets is not sets:
+            if len(self._holders) >= MEMO_HOLDERS:
+                self._holders.clear()
+            found = self._holders[key] = Holders.of(sets)
+        return found
+
     def title_likeness(self, texts: Sequence[str]) -> Floats:
         """How much each text reads like a job title rather than a bloc: the sum of its stems'
         log odds (unknown stems: 0)."""
@@ -583,7 +602,7 @@ class RomeOccupations:
         results: list[list[Match]] = []
         for row in range(len(texts)):
             ranked = best_positive(total[row], top)
-            known = self.known_blocs.get(bloc_key(texts[row]))
+            known = self.holders(bloc_key(texts[row]))
             # (A text that is also a job title, "Commercial / Commerciale", stays a title.)
             if known and scores["titles"][row].max() < TITLE_GATE[1]:
                 first = covering(known, total[row], top)
@@ -769,33 +788,59 @@ def _starts(generic: frozenset[str]) -> dict[str, tuple[int, ...]]:
     return {start: tuple(sorted(found, reverse=True)) for start, found in lengths.items()}
 
 
-def covering(sets: Sequence[tuple[Sequence[int], int]], scores: Floats, top: int) -> list[int]:
+@dataclass(frozen=True)
+class Holders:
+    """The family sets of the certifications that hold a bloc, each with how many do, as
+    ``covering`` reads them."""
+
+    sets: Sequence[tuple[Sequence[int], int]]
+    counts: dict[int, int]  # family → how many of the certifications hold it
+    holding: dict[int, list[int]]  # family → the positions of the sets holding it
+    total: int  # certifications
+
+    @classmethod
+    def of(cls, sets: Sequence[tuple[Sequence[int], int]]) -> Holders:
+        counts: dict[int, int] = {}
+        holding: dict[int, list[int]] = {}
+        for position, (families, count) in enumerate(sets):
+            for family in families:
+                counts[family] = counts.get(family, 0) + count
+                holding.setdefault(family, []).append(position)
+        return cls(sets, counts, holding, sum(count for _, count in sets))
+
+
+def covering(
+    sets: Sequence[tuple[Sequence[int], int]] | Holders, scores: Floats, top: int
+) -> list[int]:
     """Up to ``top`` families, each the one found in most of the ``sets`` (family sets, each
     with how many certifications have it) that none chosen before covers: the share of the
     certifications it covers, plus ``COVERING_BLEND`` × its score scaled by the best (ties:
     the lower index). Families that cover nothing more are not chosen."""
-    counts: Counter[int] = Counter()
-    holding: dict[int, list[int]] = {}
-    for position, (families, count) in enumerate(sets):
-        for family in families:
-            counts[family] += count
-            holding.setdefault(family, []).append(position)
-    total = sum(count for _, count in sets)
+    holders = sets if isinstance(sets, Holders) else Holders.of(sets)
+    counts = dict(holders.counts)
+    families = list(counts)
     blend = COVERING_BLEND / max(float(scores.max()), 1e-9) if len(scores) else 0.0
-    covered = [False] * len(sets)
+    said: list[float] = (np.asarray(scores[families], dtype=np.float64) * blend).tolist()
+    bonus = dict(zip(families, said, strict=True))
+    total = holders.total
+    covered = [False] * len(holders.sets)
     chosen: list[int] = []
     while len(chosen) < top:
-        left = [family for family, count in counts.items() if count > 0]
-        if not left:
+        best, best_share = -1, -1.0
+        for family, count in counts.items():
+            if count > 0:
+                share = count / total + bonus[family]
+                if share > best_share or (share == best_share and family < best):
+                    best, best_share = family, share
+        if best < 0:
             break
-        best = max(left, key=lambda f: (counts[f] / total + blend * float(scores[f]), -f))
         chosen.append(best)
         del counts[best]
-        for position in holding[best]:
+        for position in holders.holding[best]:
             if not covered[position]:
                 covered[position] = True
-                families, count = sets[position]
-                for family in families:
+                held, count = holders.sets[position]
+                for family in held:
                     if family in counts:
                         counts[family] -= count
     return chosen
