@@ -24,6 +24,7 @@ from fabrique.engine.matching.occupations import (
     RANK_POWERS,
     WEIGHTS,
     Holders,
+    Neighbours,
     RomeOccupations,
     _cooccurrence,
     bloc_gate,
@@ -675,3 +676,22 @@ def test_occupations_esco_titles_join_the_family_they_match():
     assert matcher.match(["fiscaliste d entreprise"])[0][0].code == "M1203"
     # The ROME's own titles answer as before.
     assert matcher.match(["techniciene maint indus"])[0][0].code == "I1304"
+
+
+def test_neighbours_as_near_as_the_last_place_share_what_is_left():
+    texts = ["souder des pieces", "souder des pieces", "souder des pieces", "souder"]
+    texts += ["tenir les comptes", "tenir la caisse"]
+    features = [word_features(text) for text in texts]
+    space = Space.fit(word_features, features)
+    # Three copies of one bloc, of families 0, 1 and 2, for two places: each has 2/3 of a vote.
+    near = Neighbours.build(space, features, texts, [[0], [1], [2], [3], [4], [4]], 5, k=2)
+    votes, ids, weights = near.votes(space.vectorise(["souder des pieces"]))
+    assert votes[0, :3].tolist() == pytest.approx([2 / 3] * 3, rel=1e-5)
+    assert votes[0, 3:].tolist() == [0.0, 0.0]
+    assert weights[0].tolist() == pytest.approx([1.0, 1.0])
+    assert set(ids[0].tolist()) < {0, 1, 2}
+    # Places enough: each neighbour votes its similarity squared.
+    roomy = Neighbours.build(space, features, texts, [[0], [1], [2], [3], [4], [4]], 5, k=4)
+    votes, _, _ = roomy.votes(space.vectorise(["souder des pieces"]))
+    assert votes[0, :3].tolist() == pytest.approx([1.0] * 3, rel=1e-5)
+    assert 0 < votes[0, 3] < 1

@@ -58,6 +58,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from fabrique.engine.matching.aside import FitAside
@@ -226,20 +227,41 @@ class Neighbours:
         n, k = queries.shape[0], self.k
         ids = np.full((n, k), -1, dtype=np.int64)
         weights = np.zeros((n, k), dtype=np.float32)
+        bounds = similarities.indptr.tolist()
+        data, indices = similarities.data, similarities.indices
+        vote_rows: list[npt.NDArray[np.integer]] = []
+        vote_columns: list[npt.NDArray[np.integer]] = []
+        vote_weights: list[npt.NDArray[np.floating]] = []
         for row in range(n):
-            start, end = similarities.indptr[row], similarities.indptr[row + 1]
-            columns = similarities.indices[start:end]
-            values = similarities.data[start:end]
-            if len(values) > k:
-                kept = np.argpartition(-values, k - 1)[:k]
-                columns, values = columns[kept], values[kept]
-            ids[row, : len(columns)] = columns
-            weights[row, : len(values)] = values
-        valid = ids >= 0
+            start, end = bounds[row], bounds[row + 1]
+            if end - start > k:
+                values = data[start:end]
+                kept = np.argpartition(values, end - start - k)[-k:]
+                ids[row] = indices[start + kept]
+                weights[row] = values[kept]
+                # Texts as near as the k-th share the places left (copies of one bloc).
+                threshold = values[kept].min()
+                tied = np.flatnonzero(values == threshold)
+                chosen = kept[values[kept] > threshold]
+                power = values[chosen] ** VOTE_POWER
+                share = (k - len(chosen)) / len(tied)
+                chosen = np.concatenate([chosen, tied])
+                power = np.concatenate([power, np.full(len(tied), share * threshold**VOTE_POWER)])
+                vote_rows.append(np.full(len(chosen), row))
+                vote_columns.append(indices[start + chosen])
+                vote_weights.append(power)
+            elif end > start:
+                ids[row, : end - start] = indices[start:end]
+                weights[row, : end - start] = data[start:end]
+                vote_rows.append(np.full(end - start, row))
+                vote_columns.append(indices[start:end])
+                vote_weights.append(data[start:end] ** VOTE_POWER)
+        if not vote_rows:
+            return np.zeros((n, self.labels.shape[1]), dtype=np.float32), ids, weights
         spread = sp.csr_matrix(
             (
-                (weights[valid] ** VOTE_POWER).astype(np.float32),
-                (np.nonzero(valid)[0], ids[valid]),
+                np.concatenate(vote_weights).astype(np.float32),
+                (np.concatenate(vote_rows), np.concatenate(vote_columns)),
             ),
             shape=(n, len(self.texts)),
         )
