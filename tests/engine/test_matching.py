@@ -159,9 +159,16 @@ def test_lexicon_remembers_rewritten_words_and_answers_the_same(monkeypatch):
     first = lexicon.rewrite("Agt de maint")
     assert lexicon.memo["agt"] == "agent"
     assert lexicon.rewrite("Agt de maint") == first == "agent de maintenance"
+    assert lexicon.texts_memo["Agt de maint"] == first
     monkeypatch.setattr("fabrique.engine.matching.labels.MEMO_WORDS", 2)
-    lexicon.rewrite("technicein indus prod")
+    monkeypatch.setattr("fabrique.engine.matching.labels.MEMO_TEXTS", 1)
+    assert lexicon.rewrite("technicein indus prod") == "technicien industrielle production"
     assert len(lexicon.memo) <= 2
+    assert list(lexicon.texts_memo) == ["technicein indus prod"]
+    lexicon.forget()
+    assert not lexicon.memo
+    assert not lexicon.texts_memo
+    assert lexicon.rewrite("Agt de maint") == first
 
 
 def test_occupations_titles_typos_and_noise_find_the_fiche(rome_matcher):

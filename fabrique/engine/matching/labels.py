@@ -52,6 +52,7 @@ ACRONYM = re.compile(r"\(\s*([A-Z]{3,6})\s*\)|-\s*([A-Z]{3,6})\s*(?:-|$)")
 MIN_ACRONYM, MAX_ACRONYM = 3, 6
 RARE_RATIO = 20  # a known word this much rarer than a word it begins is read as both
 MEMO_WORDS = 100_000
+MEMO_TEXTS = 20_000
 # In a French job title the first noun names the occupation ("technicien", "soudeur") and the
 # words after it refine it: ``title_features`` repeats it as a feature of its own.
 HEAD_REPEAT = 2
@@ -82,8 +83,10 @@ class Lexicon:
     by_prefix: dict[str, str]  # a word's beginning → the most frequent word with it
     # acronym → the folded words of the labels that define it
     acronyms: dict[str, frozenset[str]] = field(default_factory=dict)
-    # Rewritten query words already seen (rewriting is pure; cleared when it grows too big).
+    # Rewritten query words and texts already seen (rewriting is pure; each is cleared when it
+    # grows too big).
     memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    texts_memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def fit(cls, labels: Sequence[str]) -> Lexicon:
@@ -140,9 +143,22 @@ class Lexicon:
                 return known
         return None
 
+    def forget(self) -> None:
+        """Forget the words and texts rewritten so far."""
+        self.memo.clear()
+        self.texts_memo.clear()
+
     def rewrite(self, text: str) -> str:
         """The folded text with unknown words corrected or expanded where the labels allow, and
         the acronyms its words spell (``spelt_acronyms``) added."""
+        found = self.texts_memo.get(text)
+        if found is None:
+            if len(self.texts_memo) >= MEMO_TEXTS:
+                self.texts_memo.clear()
+            found = self.texts_memo[text] = self._rewrite(text)
+        return found
+
+    def _rewrite(self, text: str) -> str:
         rewritten: list[str] = []
         memo = self.memo
         for word in fold(text).split():
