@@ -209,3 +209,13 @@ def test_django_command_answers_as_the_light_one(var_dir):
     )
     assert refused.returncode == 1
     assert "line 1 is not valid UTF-8" in refused.stderr.decode()
+
+
+def test_prepare_builds_or_loads_every_index(var_dir):
+    result = run(var_dir, ["prepare"], b"")
+    assert result.returncode == 0, result.stderr.decode()
+    said = result.stdout.decode().splitlines()
+    assert [line.split(":")[0] for line in said] == [
+        f"{kind} ({scheme})" for kind in engine.KINDS for scheme in engine.SCHEMES
+    ]
+    assert all("ready in" in line for line in said)

@@ -16,6 +16,9 @@ forked from this one once the index is loaded, so that they share it. Whenever n
 is waiting, every line read so far is answered and flushed: the command can be driven line by
 line.
 
+``fabrique match prepare`` builds every index now (``make install`` runs it), so that the
+first query is answered at once.
+
 ``fabrique/__main__.py`` sends ``fabrique match ...`` here before Django is imported, so that
 the command starts in a fraction of a second; the Django management command ``match`` calls
 the same :func:`run`.
@@ -32,12 +35,13 @@ import os
 import queue
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, Literal, TextIO
 
 from fabrique.engine.matching import index
 
@@ -76,7 +80,9 @@ def _workers(text: str) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The command's arguments (shared with the Django command)."""
-    parser.add_argument("kind", choices=index.KINDS)
+    parser.add_argument(
+        "kind", choices=[*index.KINDS, "prepare"], help="what to match, or prepare every index"
+    )
     parser.add_argument("--scheme", choices=index.SCHEMES, default="rome")
     parser.add_argument("--top", type=_count, default=10, help="answers per query (default 10)")
     parser.add_argument(
@@ -119,7 +125,7 @@ def available_cpus() -> int:
 
 
 def run(
-    kind: index.Kind,
+    kind: index.Kind | Literal["prepare"],
     scheme: index.Scheme,
     *,
     top: int,
@@ -132,6 +138,9 @@ def run(
     """Answer every line of ``stdin`` on ``stdout``; raises :class:`MatchCommandError` on a
     line that is not UTF-8."""
     global _matcher
+    if kind == "prepare":
+        prepare(data_dir, cache_dir, stdout)
+        return
     # Loaded (or built) before any worker starts: forked workers share it.
     _matcher = index.load_or_build(kind, scheme, data_dir, cache_dir)
     count = min(available_cpus(), MAX_WORKERS) if workers is None else workers
@@ -145,6 +154,15 @@ def run(
                 write(answer(chunk))
     else:
         _in_processes(answer, chunks, count, write)
+
+
+def prepare(data_dir: Path, cache_dir: Path | None, stdout: TextIO) -> None:
+    """Build every index that is not on disk yet (or load it), saying how long each took."""
+    for kind in index.KINDS:
+        for scheme in index.SCHEMES:
+            started = time.perf_counter()
+            index.load_or_build(kind, scheme, data_dir, cache_dir)
+            _write(stdout, f"{kind} ({scheme}): ready in {time.perf_counter() - started:.1f} s\n")
 
 
 def _answer(top: int, queries: list[str]) -> str:
