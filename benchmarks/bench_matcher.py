@@ -164,7 +164,9 @@ def _command(var_dir: Path, lines: list[str], *args: str) -> tuple[float, float,
     return float(wall), float(peak), int(answered)
 
 
-def command_line_figures(train_index: RomeOccupations, blocs: list[str]) -> None:
+def command_line_figures(
+    train_index: RomeOccupations, blocs: list[str], fitting_peak: float
+) -> None:
     """``fabrique match`` as the outside checks run it: building the production index on
     first use, then answering unseen single blocs (the train split's index put in its place,
     so that the queries are unseen), start-up and loading included."""
@@ -172,7 +174,8 @@ def command_line_figures(train_index: RomeOccupations, blocs: list[str]) -> None
         wall, peak, _ = _command(Path(var_dir), ["Soudeur"])
         print(
             f"fabrique match, first use (builds the production index): {wall:.1f} s, "
-            f"peak {peak:.0f} MB in its largest process"
+            f"peak {peak:.0f} MB in its largest process; with the fitting process beside it, "
+            f"at most {peak + fitting_peak:.0f} MB"
         )
         (path,) = (Path(var_dir) / "matching").glob("occupations-rome-*.pickle")
         with path.open("wb") as handle:
@@ -355,13 +358,13 @@ def main() -> None:
         if not answer or answer[0] != parents[code]:
             print(f"  missed: {ad!r} → {answer[0] if answer else None}, expected {code}")
 
-    command_line_figures(matcher, blocs)
+    command_line_figures(matcher, blocs, fitting_peak)
     esco_titles_figures()
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"peak memory: {peak:.0f} MB in this process; with the fitting process beside it, "
-        f"at most {peak + fitting_peak:.0f} MB"
+        f"peak memory of this benchmark (three indexes at once): {peak:.0f} MB in this "
+        f"process; with a fitting process beside it, at most {peak + fitting_peak:.0f} MB"
     )
     for argument in sys.argv[1:]:
         if argument.startswith("--cross-validate"):
