@@ -219,3 +219,20 @@ def test_prepare_builds_or_loads_every_index(var_dir):
         f"{kind} ({scheme})" for kind in engine.KINDS for scheme in engine.SCHEMES
     ]
     assert all("ready in" in line for line in said)
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly(var_dir):
+    env = {**os.environ, "FABRIQUE_VAR_DIR": str(var_dir), "FABRIQUE_MODE": "test"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    command = [sys.executable, "-m", "fabrique", "match", "occupations", "--top", "1"]
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()  # as `| head -1` does once it has its line
+        process.stdin.write(_lines(["soudeur"] * 3000))
+        process.stdin.close()
+        assert process.wait(timeout=120) == 1
+        assert process.stderr.read() == b""

@@ -113,6 +113,10 @@ def main(argv: Sequence[str], data_dir: Path, cache_dir: Path) -> int:
         sys.stdout.flush()
         sys.stderr.write(f"CommandError: {error}\n")
         return error.returncode
+    except BrokenPipeError:
+        # The reader went away (``| head``): nothing more to say, and nowhere to say it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 
