@@ -110,7 +110,7 @@ def two_processes(matcher: RomeOccupations, queries: list[str]) -> tuple[float, 
     chunks = [queries[i : i + 256] for i in range(0, len(queries), 256)]
     context = multiprocessing.get_context("fork")
     with context.Pool(2) as pool:
-        pool.map(_match_chunk, chunks[:2])  # started
+        pool.map(_started, [0, 1])
         before = dict(pool.map(_cpu_time, [0, 1]))
         start = time.perf_counter()
         pool.map(_match_chunk, chunks)
@@ -120,6 +120,14 @@ def two_processes(matcher: RomeOccupations, queries: list[str]) -> tuple[float, 
         return len(queries) / wall, float("nan")
     cpu = sum(after[pid] - before[pid] for pid in after)
     return len(queries) / wall, cpu / (2 * wall)
+
+
+def _started(_: int) -> None:
+    """Answer once, then forget it (the pause lets each worker take one of two calls)."""
+    assert _worker is not None
+    time.sleep(0.2)
+    _worker.match(["Soudeur"], top=5)
+    _worker.forget()
 
 
 def _cpu_time(_: int) -> tuple[int, float]:
@@ -293,6 +301,7 @@ def main() -> None:
     for part in (evaluation.DEV,) if dev_only else (evaluation.DEV, evaluation.HELD_OUT):
         chosen = [c for c in certifications if parts[c.number] == part]
         (single, gold_single), (whole, gold_whole) = bloc_queries(chosen, parents)
+        matcher.forget()  # (what an earlier split asked would flatter the speed)
         ranked, wall, cpu = timed(lambda q=single: first_fiches(matcher, q, parents, 5))
         print(
             f"{part}: single bloc ({len(single)} queries) "
@@ -312,12 +321,13 @@ def main() -> None:
     blocs = [
         bloc for c in certifications if parts[c.number] != evaluation.TRAIN for bloc in c.blocs
     ]
-    matcher.titles.lexicon.forget()  # the words seen above would flatter the figure
+    matcher.forget()  # the texts asked above would flatter the figure
     rate, share = two_processes(matcher, blocs)
     print(
         f"single blocs in batch, two processes: {rate:.0f} queries/s wall, "
         f"using {share:.0%} of two cores (load average {os.getloadavg()[0]:.1f})"
     )
+    matcher.forget()
     _, wall, _ = timed(lambda: [matcher.match([q], top=5) for q in blocs[:200]])
     print(f"single blocs one query per call: {200 / wall:.0f} queries/s wall")
 

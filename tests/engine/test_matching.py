@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -702,3 +703,22 @@ def test_neighbours_as_near_as_the_last_place_share_what_is_left():
     votes, _, _ = roomy.votes(space.vectorise(["souder des pieces"]))
     assert votes[0, :3].tolist() == pytest.approx([1.0] * 3, rel=1e-5)
     assert 0 < votes[0, 3] < 1
+
+
+def test_occupations_answer_a_text_asked_again_from_memory(rome_matcher):
+    texts = ["Fabriquer des baguettes", "soudeur", "Fabriquer des baguettes"]
+    rome_matcher.forget()
+    first = rome_matcher.match(texts, top=3)
+    assert first[0] == first[2]
+    assert len(rome_matcher._answers) == 2  # the repeated text was answered once
+    again = rome_matcher.match(["soudeur"], top=3)
+    assert again == [first[1]]
+    assert again[0] is not first[1]  # a list of the caller's own
+    # Another number of answers is another question.
+    assert len(rome_matcher.match(["soudeur"], top=1)[0]) == 1
+    kept = pickle.loads(pickle.dumps(rome_matcher))
+    assert kept._answers == {}
+    assert kept._holders == {}
+    rome_matcher.forget()
+    assert rome_matcher._answers == {}
+    assert rome_matcher.match(texts, top=3) == first

@@ -170,6 +170,7 @@ COVERING_BLEND = 0.03
 # ("Anglais" alone is too often a word of a specific bloc).
 GENERIC_SPAN_WORDS = 2
 MEMO_HOLDERS = 20_000
+MEMO_ANSWERS = 20_000
 _PARTS = re.compile(r"\s*(?:;|\||\n|\r|•)\s*")
 
 
@@ -310,9 +311,13 @@ class RomeOccupations:
     generic_starts: dict[str, tuple[int, ...]]
     # ``holders()`` already prepared in this process (not kept on disk).
     _holders: dict[str, Holders] = field(default_factory=dict, repr=False, compare=False)
+    # The answers of texts asked so far, by text and number of answers (``match``).
+    _answers: dict[tuple[str, int], tuple[Match, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_holders": {}}
+        return {**self.__dict__, "_holders": {}, "_answers": {}}
 
     @classmethod
     def build(
@@ -532,6 +537,13 @@ class RomeOccupations:
             scores["bloc_linear"][blocs] = self.bloc_linear.scores(sp.csr_matrix(queries[blocs]))
         return scores, title_rows, bloc_ids, bloc_weights
 
+    def forget(self) -> None:
+        """Forget what this process remembers of the texts asked so far (their answers, their
+        rewriting, the holders of their blocs): the next answers are computed afresh."""
+        self._answers.clear()
+        self._holders.clear()
+        self.titles.lexicon.forget()
+
     def holders(self, key: str) -> Holders | None:
         """The certifications that hold the bloc of ``bloc_key`` ``key``, if any (prepared once
         per process: generic blocs come back again and again)."""
@@ -566,10 +578,29 @@ class RomeOccupations:
         return held
 
     def match(self, texts: Sequence[str], top: int = 10) -> list[list[Match]]:
-        """The ``top`` best fiches for each text, best first, one per family."""
-        results: list[list[Match]] = []
-        for start in range(0, len(texts), BATCH):
-            results.extend(self._match_batch(list(texts[start : start + BATCH]), top))
+        """The ``top`` best fiches for each text, best first, one per family.
+
+        A text's answers do not depend on the texts asked with it, so a text asked again, in
+        this call or an earlier one of this process, is answered from memory (a catalogue
+        repeats its generic blocs: "Communiquer en anglais")."""
+        results: list[list[Match]] = [[] for _ in texts]
+        memo = self._answers
+        asked: dict[str, list[int]] = {}
+        for position, text in enumerate(texts):
+            known = memo.get((text, top))
+            if known is not None:
+                results[position] = list(known)
+            else:
+                asked.setdefault(text, []).append(position)
+        distinct = list(asked)
+        for start in range(0, len(distinct), BATCH):
+            batch = distinct[start : start + BATCH]
+            for text, answers in zip(batch, self._match_batch(batch, top), strict=True):
+                if len(memo) >= MEMO_ANSWERS:
+                    memo.clear()
+                memo[(text, top)] = tuple(answers)
+                for position in asked[text]:
+                    results[position] = list(answers)
         return results
 
     def specific(self, text: str) -> str:
