@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import select
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from fabrique.engine.matching import index as engine
+from fabrique.engine.matching import sources
 
 ROME_QUERIES = [
     "Technicien de maintenance industrielle",
@@ -236,3 +238,24 @@ def test_a_reader_that_goes_away_stops_the_command_quietly(var_dir):
         process.stdin.close()
         assert process.wait(timeout=120) == 1
         assert process.stderr.read() == b""
+
+
+def test_a_texts_answers_do_not_depend_on_the_texts_asked_with_it(var_dir):
+    # (What lets the matcher answer a text asked again from memory.)
+    data_dir = Path(engine.__file__).resolve().parents[2] / "data"
+    matcher = engine.load_or_build("occupations", "rome", data_dir, var_dir / "matching")
+    certifications = sources.read_certifications(data_dir)[::40]
+    texts = [bloc for c in certifications for bloc in c.blocs][:250]
+    texts += [" ; ".join(c.blocs) for c in certifications[:30]]
+    texts += ["TECHNICIEN MAINTENANCE INDUS H/F - CDI", "soudeur", "Agt de production"]
+    matcher.forget()
+    together = matcher.match(texts, top=5)
+    alone = []
+    for text in texts:
+        matcher.forget()
+        alone.extend(matcher.match([text], top=5))
+    assert alone == together
+    shuffled = random.Random(7).sample(range(len(texts)), len(texts))
+    matcher.forget()
+    answers = matcher.match([texts[i] for i in shuffled], top=5)
+    assert [answers[shuffled.index(i)] for i in range(len(texts))] == together
