@@ -722,3 +722,8 @@ def test_occupations_answer_a_text_asked_again_from_memory(rome_matcher):
     rome_matcher.forget()
     assert rome_matcher._answers == {}
     assert rome_matcher.match(texts, top=3) == first
+    # A long text is answered once per call, not kept.
+    long_text = "Fabriquer des baguettes et des croissants. " * 40
+    twice = rome_matcher.match([long_text, long_text], top=3)
+    assert twice[0] == twice[1]
+    assert (long_text, 3) not in rome_matcher._answers

@@ -170,7 +170,9 @@ COVERING_BLEND = 0.03
 # ("Anglais" alone is too often a word of a specific bloc).
 GENERIC_SPAN_WORDS = 2
 MEMO_HOLDERS = 20_000
+# Answers kept for texts asked again: of this many texts at most, each this long at most.
 MEMO_ANSWERS = 20_000
+MEMO_TEXT_CHARS = 1_000
 _PARTS = re.compile(r"\s*(?:;|\||\n|\r|•)\s*")
 
 
@@ -582,7 +584,8 @@ class RomeOccupations:
 
         A text's answers do not depend on the texts asked with it, so a text asked again, in
         this call or an earlier one of this process, is answered from memory (a catalogue
-        repeats its generic blocs: "Communiquer en anglais")."""
+        repeats its generic blocs: "Communiquer en anglais"); texts over ``MEMO_TEXT_CHARS``
+        are only remembered within the call."""
         results: list[list[Match]] = [[] for _ in texts]
         memo = self._answers
         asked: dict[str, list[int]] = {}
@@ -596,9 +599,10 @@ class RomeOccupations:
         for start in range(0, len(distinct), BATCH):
             batch = distinct[start : start + BATCH]
             for text, answers in zip(batch, self._match_batch(batch, top), strict=True):
-                if len(memo) >= MEMO_ANSWERS:
-                    memo.clear()
-                memo[(text, top)] = tuple(answers)
+                if len(text) <= MEMO_TEXT_CHARS:
+                    if len(memo) >= MEMO_ANSWERS:
+                        memo.clear()
+                    memo[(text, top)] = tuple(answers)
                 for position in asked[text]:
                     results[position] = list(answers)
         return results
