@@ -43,6 +43,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import BinaryIO, Literal, TextIO
 
+from fabrique.engine.arguments import whole_number
 from fabrique.engine.matching import index
 
 HELP = "Match free text (one query per line on stdin) to occupations or skills."
@@ -61,33 +62,18 @@ class MatchCommandError(Exception):
         self.returncode = returncode
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return value
-
-
-def _workers(text: str) -> int:
-    value = _count(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("at least one process answers")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The command's arguments (shared with the Django command)."""
     parser.add_argument(
         "kind", choices=[*index.KINDS, "prepare"], help="what to match, or prepare every index"
     )
     parser.add_argument("--scheme", choices=index.SCHEMES, default="rome")
-    parser.add_argument("--top", type=_count, default=10, help="answers per query (default 10)")
+    parser.add_argument(
+        "--top", type=whole_number(0), default=10, help="answers per query (default 10)"
+    )
     parser.add_argument(
         "--workers",
-        type=_workers,
+        type=whole_number(1),
         default=None,
         help=f"processes answering (default: one per CPU, at most {MAX_WORKERS}; 1: this one)",
     )

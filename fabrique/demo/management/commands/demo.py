@@ -33,6 +33,7 @@ from fabrique.core.progress import TerminalProgress
 from fabrique.demo import serve
 from fabrique.demo.builder import DEFAULT_SEED, DemoWorldError, build_world, demo_state
 from fabrique.demo.logins import DEMO_PASSWORD, LOGINS
+from fabrique.engine.arguments import whole_number
 from fabrique.referentials.importers import import_referentials, missing
 from fabrique.territories.importers import import_territories, is_loaded
 
@@ -41,21 +42,8 @@ LOGIN_PATH = "/comptes/connexion/"
 SOURCES_FOR_THE_WORLD = {"naf", "rome"}
 
 
-def positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
-
-
-def port_number(value: str) -> int:
-    number = positive_int(value)
-    if number > 65535:
-        raise argparse.ArgumentTypeError("must be between 1 and 65535")
-    return number
+positive_int = whole_number(1)
+port_number = whole_number(1, 65535)
 
 
 def departement_codes(value: str) -> set[str]:
