@@ -17,7 +17,7 @@ from django.conf import settings
 from fabrique.engine.matching import Match
 from fabrique.engine.matching import index as engine
 
-__all__ = ["SCHEMES", "Match", "cache_dir", "load", "occupations", "ready", "skills", "warm"]
+__all__ = ["SCHEMES", "Match", "cache_dir", "occupations", "ready", "skills", "warm"]
 
 SCHEMES = engine.SCHEMES
 _lock = threading.Lock()
@@ -52,11 +52,6 @@ def _matcher(kind: engine.Kind, scheme: str) -> engine.Matcher:
                 key=_cache_key(),
             )
         return _loaded[(kind, scheme)]
-
-
-def load(kind: engine.Kind, scheme: str) -> None:
-    """Load (or build) the matcher of ``kind`` in ``scheme`` in this process now."""
-    _matcher(kind, scheme)
 
 
 def ready(kind: engine.Kind, scheme: str) -> bool:

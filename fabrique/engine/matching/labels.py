@@ -68,6 +68,11 @@ def title_features(text: str) -> list[str]:
     return features
 
 
+def _meaningful(word: str) -> bool:
+    """Whether a folded word says something (not a stop word nor job-ad noise)."""
+    return len(word) > 1 and word not in STOP_WORDS and word not in AD_NOISE
+
+
 def _is_subsequence(short: str, word: str) -> bool:
     letters = iter(word)
     return all(char in letters for char in short)
@@ -178,10 +183,7 @@ class Lexicon:
         return all(
             word in self.frequency
             for word in rewritten.split()
-            if len(word) > 1
-            and word not in STOP_WORDS
-            and word not in AD_NOISE
-            and not word.isdigit()
+            if _meaningful(word) and not word.isdigit()
         )
 
     def spelt_acronyms(self, words: Sequence[str]) -> list[str]:
@@ -189,7 +191,7 @@ class Lexicon:
         ``words`` (folded) spell, when one of those words is a word of a label defining it."""
         if not self.acronyms:
             return []
-        meaningful = [w for w in words if len(w) > 1 and w not in STOP_WORDS and w not in AD_NOISE]
+        meaningful = [word for word in words if _meaningful(word)]
         found: list[str] = []
         for length in range(MIN_ACRONYM, MAX_ACRONYM + 1):
             for start in range(len(meaningful) - length + 1):
